@@ -1,0 +1,3 @@
+from certprep.cli.app import main
+
+main()

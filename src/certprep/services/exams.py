@@ -1,0 +1,288 @@
+"""Taking exams and practice sessions: start, answer, flag, navigate, submit, report, history."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from certprep.bank.loader import Bank
+from certprep.clock import Clock
+from certprep.domain import attempt as rules
+from certprep.domain.attempt import Attempt, AttemptState, Mode, Status, Step
+from certprep.domain.form import (
+    BankIndex,
+    Form,
+    FormItem,
+    PracticeFilter,
+    assemble_exam,
+    assemble_practice,
+)
+from certprep.domain.items import Item
+from certprep.domain.scoring import ScoreReport, is_correct, score
+from certprep.errors import NotFound
+from certprep.storage.attempts import AttemptRepository
+from certprep.storage.tables import AttemptRow
+
+T = TypeVar("T")
+_WRITE_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question as the learner sees it: no key, no rationale."""
+
+    position: int
+    total: int
+    item: Item
+    form_item: FormItem
+    chosen: tuple[int, ...]  # displayed indices
+    flagged: bool
+
+    @property
+    def options(self) -> list[str]:
+        return [self.item.options[a].text for a in self.form_item.option_order]
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    position: int
+    item: Item
+    form_item: FormItem
+    chosen: frozenset[int] | None  # authored indices
+    correct: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    attempt: Attempt
+    state: AttemptState
+    score: ScoreReport
+    review: tuple[ReviewEntry, ...]
+
+
+class ExamService:
+    def __init__(
+        self, sessions: sessionmaker[Session], bank: Bank, clock: Clock, learner: str = "local"
+    ) -> None:
+        self.sessions, self.bank, self.clock, self.learner = sessions, bank, clock, learner
+        self.index = BankIndex.build(bank.blueprint, bank.items.values())
+
+    # -- starting ---------------------------------------------------------------------------
+    def preview_form(self, seed: int) -> Form:
+        with self.sessions() as session:
+            seen = AttemptRepository(session).seen_items(self.learner)
+        return assemble_exam(self.index, seed, seen)
+
+    def start_exam(self, seed: int | None = None, accommodation: bool = False) -> AttemptState:
+        exam = self.bank.blueprint.exam
+        minutes = exam.minutes + (exam.accommodation_minutes if accommodation else 0)
+        seed = _seed(seed)
+        return self._start(
+            Mode.EXAM,
+            lambda seen: assemble_exam(self.index, seed, seen),
+            timedelta(minutes=minutes),
+            accommodation,
+        )
+
+    def start_practice(
+        self,
+        where: PracticeFilter,
+        count: int,
+        minutes: int | None = None,
+        seed: int | None = None,
+    ) -> AttemptState:
+        seed = _seed(seed)
+        limit = timedelta(minutes=minutes) if minutes else None
+        return self._start(
+            Mode.PRACTICE,
+            lambda seen: assemble_practice(self.index, seed, count, where, seen),
+            limit,
+            False,
+        )
+
+    def _start(
+        self,
+        mode: Mode,
+        build: Callable[[set[str]], Form],
+        limit: timedelta | None,
+        accommodation: bool,
+    ) -> AttemptState:
+        with self.sessions.begin() as session:
+            repo = AttemptRepository(session)
+            form = build(repo.seen_items(self.learner))
+            attempt = Attempt(
+                id=secrets.token_hex(6),
+                mode=mode,
+                form=form,
+                started_at=self.clock.now(),
+                time_limit=limit,
+                accommodation=accommodation,
+                learner=self.learner,
+            )
+            repo.add(attempt, self.bank.blueprint.exam.code)
+        return rules.start_state(attempt)
+
+    # -- reading ----------------------------------------------------------------------------
+    def state(self, attempt_id: str) -> AttemptState:
+        """The attempt's state now; records the expiry if the time ran out meanwhile."""
+        return self._write(attempt_id, None)
+
+    def open_attempt(self, mode: Mode | None = None) -> str | None:
+        with self.sessions() as session:
+            return AttemptRepository(session).latest_open(
+                self.learner, mode.value if mode else None
+            )
+
+    def question(self, state: AttemptState, position: int) -> Question:
+        form_item = state.attempt.form.items[position]
+        chosen = state.answers.get(position, frozenset())
+        return Question(
+            position=position,
+            total=len(state.attempt.form),
+            item=self.bank.items[form_item.item_id],
+            form_item=form_item,
+            chosen=rules.authored_to_displayed(form_item, chosen),
+            flagged=position in state.flags,
+        )
+
+    def history(self, limit: int = 50) -> list[AttemptRow]:
+        with self.sessions() as session:
+            return AttemptRepository(session).history(self.learner, limit)
+
+    def report(self, attempt_id: str) -> Report:
+        state = self.state(attempt_id)
+        if state.is_open:
+            raise rules.AttemptError(f"attempt {attempt_id} is still in progress; submit it first")
+        return self._report(state)
+
+    # -- acting -----------------------------------------------------------------------------
+    def answer(self, attempt_id: str, position: int, displayed: Iterable[int]) -> AttemptState:
+        def step(state: AttemptState) -> Step:
+            form_item = rules.form_item_at(state, position)
+            item = self.bank.items[form_item.item_id]
+            authored = rules.displayed_to_authored(form_item, displayed)
+            return rules.answer_step(state, position, item, authored, self.clock.now())
+
+        return self._write(attempt_id, step)
+
+    def clear(self, attempt_id: str, position: int) -> AttemptState:
+        return self._write(attempt_id, lambda s: rules.clear_step(s, position, self.clock.now()))
+
+    def flag(self, attempt_id: str, position: int, flagged: bool) -> AttemptState:
+        return self._write(
+            attempt_id, lambda s: rules.flag_step(s, position, flagged, self.clock.now())
+        )
+
+    def visit(self, attempt_id: str, position: int) -> AttemptState:
+        return self._write(attempt_id, lambda s: rules.visit_step(s, position, self.clock.now()))
+
+    def pause(self, attempt_id: str) -> AttemptState:
+        return self._write(attempt_id, lambda s: rules.pause_step(s, self.clock.now()))
+
+    def resume(self, attempt_id: str) -> AttemptState:
+        return self._write(attempt_id, lambda s: rules.resume_step(s, self.clock.now()))
+
+    def submit(self, attempt_id: str) -> AttemptState:
+        return self._write(attempt_id, lambda s: rules.submit_step(s, self.clock.now()))
+
+    def is_correct(self, state: AttemptState, position: int) -> bool:
+        item = self.bank.items[state.attempt.form.items[position].item_id]
+        return is_correct(item, state.answers.get(position))
+
+    # -- internals --------------------------------------------------------------------------
+    def _write(
+        self, attempt_id: str, make_step: Callable[[AttemptState], Step] | None
+    ) -> AttemptState:
+        """Load the attempt, record its expiry if the time ran out, then apply one step (if
+        any) and close the attempt if that ended it: one transaction, retried when a concurrent
+        write took the same sequence number."""
+        for attempt_no in range(_WRITE_RETRIES):
+            try:
+                return self._write_once(attempt_id, make_step)
+            except IntegrityError:
+                if attempt_no == _WRITE_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _write_once(
+        self, attempt_id: str, make_step: Callable[[AttemptState], Step] | None
+    ) -> AttemptState:
+        timed_out = False
+        with self.sessions.begin() as session:
+            repo = AttemptRepository(session)
+            found = repo.get(attempt_id, self.learner)
+            if found is None:
+                raise NotFound(f"no attempt {attempt_id!r}")
+            state = rules.derive(*found)
+            expiry = rules.expiry_step(state, self.clock.now())
+            if expiry is not None:
+                state = self._append(repo, state, expiry)
+                timed_out = make_step is not None
+            elif make_step is not None:
+                state = self._append(repo, state, make_step(state))
+        if timed_out:
+            raise rules.TimeUp(f"time is up: attempt {attempt_id} was submitted when it ran out")
+        return state
+
+    def _append(self, repo: AttemptRepository, state: AttemptState, step: Step) -> AttemptState:
+        repo.append(state.attempt.id, step)
+        state = rules.apply(state, step)
+        if not state.is_open:
+            self._close(repo, state)
+        return state
+
+    def _close(self, repo: AttemptRepository, state: AttemptState) -> None:
+        result = self._report(state).score
+        repo.close(state.attempt.id, state.status.value, state.ended_at, score_to_json(result))
+
+    def _report(self, state: AttemptState) -> Report:
+        form = state.attempt.form.items
+        items = [self.bank.items[f.item_id] for f in form]
+        scored = [item for item, f in zip(items, form, strict=True) if f.scored]
+        result = score(self.bank.blueprint, scored, state.answers_by_item())
+        review = tuple(
+            ReviewEntry(
+                position=p,
+                item=item,
+                form_item=form[p],
+                chosen=state.answers.get(p),
+                correct=is_correct(item, state.answers.get(p)),
+                flagged=p in state.flags,
+            )
+            for p, item in enumerate(items)
+        )
+        return Report(state.attempt, state, result, review)
+
+
+def _seed(seed: int | None) -> int:
+    return seed if seed is not None else secrets.randbelow(2**31)
+
+
+def score_to_json(result: ScoreReport) -> dict[str, Any]:
+    return {
+        "scaled": result.scaled,
+        "passed": result.passed,
+        "theta": result.theta,
+        "correct": result.correct,
+        "total": result.total,
+        "domains": [
+            {
+                "domain": d.domain,
+                "name": d.name,
+                "correct": d.correct,
+                "total": d.total,
+                "status": d.status,
+            }
+            for d in result.domains
+        ],
+    }
+
+
+__all__ = ["ExamService", "Question", "Report", "ReviewEntry", "Status"]

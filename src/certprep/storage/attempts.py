@@ -1,0 +1,154 @@
+"""The attempt repository: attempts, their append-only step logs, and exposure. It flushes;
+the service that owns the transaction commits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certprep.domain.attempt import Attempt, Mode, Step, StepKind
+from certprep.domain.form import Form, FormItem
+from certprep.storage.tables import AttemptItemRow, AttemptRow, StepRow
+
+
+def _form_to_json(form: Form) -> list[dict[str, Any]]:
+    return [
+        {
+            "item_id": f.item_id,
+            "domain": f.domain,
+            "task": f.task,
+            "scored": f.scored,
+            "option_order": list(f.option_order),
+        }
+        for f in form.items
+    ]
+
+
+def _form_from_json(data: list[dict[str, Any]], seed: int) -> Form:
+    return Form(
+        tuple(
+            FormItem(
+                d["item_id"],
+                int(d["domain"]),
+                d["task"],
+                bool(d["scored"]),
+                tuple(d["option_order"]),
+            )
+            for d in data
+        ),
+        seed,
+    )
+
+
+def _attempt(row: AttemptRow) -> Attempt:
+    return Attempt(
+        id=row.id,
+        mode=Mode(row.mode),
+        form=_form_from_json(row.form, row.seed),
+        started_at=row.started_at,
+        time_limit=timedelta(seconds=row.time_limit_s) if row.time_limit_s is not None else None,
+        accommodation=row.accommodation,
+        learner=row.learner,
+    )
+
+
+def _step(row: StepRow) -> Step:
+    return Step(
+        seq=row.seq,
+        kind=StepKind(row.kind),
+        at=row.at,
+        position=row.position,
+        choice=tuple(row.choice) if row.choice is not None else None,
+    )
+
+
+class AttemptRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, attempt: Attempt, exam_code: str) -> None:
+        self.session.add(
+            AttemptRow(
+                id=attempt.id,
+                learner=attempt.learner,
+                mode=attempt.mode.value,
+                exam_code=exam_code,
+                seed=attempt.form.seed,
+                started_at=attempt.started_at,
+                time_limit_s=int(attempt.time_limit.total_seconds())
+                if attempt.time_limit
+                else None,
+                accommodation=attempt.accommodation,
+                form=_form_to_json(attempt.form),
+                status="in_progress",
+            )
+        )
+        self.session.flush()  # the attempt row first: the item rows refer to it
+        self.session.add_all(
+            AttemptItemRow(
+                attempt_id=attempt.id,
+                position=p,
+                item_id=f.item_id,
+                learner=attempt.learner,
+                scored=f.scored,
+            )
+            for p, f in enumerate(attempt.form.items)
+        )
+        self.session.flush()
+
+    def get(self, attempt_id: str, learner: str) -> tuple[Attempt, list[Step]] | None:
+        """The attempt and its log, if it exists and belongs to ``learner``."""
+        row = self.session.get(AttemptRow, attempt_id)
+        if row is None or row.learner != learner:
+            return None
+        steps = self.session.scalars(
+            select(StepRow).where(StepRow.attempt_id == attempt_id).order_by(StepRow.seq)
+        ).all()
+        return _attempt(row), [_step(s) for s in steps]
+
+    def append(self, attempt_id: str, step: Step) -> None:
+        self.session.add(
+            StepRow(
+                attempt_id=attempt_id,
+                seq=step.seq,
+                kind=step.kind.value,
+                at=step.at,
+                position=step.position,
+                choice=list(step.choice) if step.choice is not None else None,
+            )
+        )
+        self.session.flush()
+
+    def close(self, attempt_id: str, status: str, ended_at: Any, result: dict[str, Any]) -> None:
+        row = self.session.get(AttemptRow, attempt_id)
+        if row is not None:
+            row.status, row.ended_at, row.result = status, ended_at, result
+            self.session.flush()
+
+    def latest_open(self, learner: str, mode: str | None = None) -> str | None:
+        query = select(AttemptRow.id).where(
+            AttemptRow.learner == learner, AttemptRow.status == "in_progress"
+        )
+        if mode is not None:
+            query = query.where(AttemptRow.mode == mode)
+        return self.session.scalars(query.order_by(AttemptRow.started_at.desc()).limit(1)).first()
+
+    def history(self, learner: str, limit: int = 50) -> list[AttemptRow]:
+        return list(
+            self.session.scalars(
+                select(AttemptRow)
+                .where(AttemptRow.learner == learner)
+                .order_by(AttemptRow.started_at.desc())
+                .limit(limit)
+            ).all()
+        )
+
+    def seen_items(self, learner: str) -> set[str]:
+        return set(
+            self.session.scalars(
+                select(AttemptItemRow.item_id).where(AttemptItemRow.learner == learner).distinct()
+            ).all()
+        )

@@ -1,0 +1,109 @@
+"""Storage on SQLite and PostgreSQL: migrations, the append-only log, ownership, exposure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from certprep.bank.loader import Bank
+from certprep.clock import FixedClock
+from certprep.domain.attempt import Mode, Status, Step, StepKind, TimeUp
+from certprep.domain.form import PracticeFilter
+from certprep.errors import NotFound
+from certprep.services.exams import ExamService
+from certprep.storage.attempts import AttemptRepository
+from certprep.storage.database import make_engine, migrate
+
+
+def test_migrations_are_idempotent(database_url: str) -> None:
+    engine = make_engine(database_url)
+    migrate(engine)
+    migrate(engine)
+    names = set(sa.inspect(engine).get_table_names())
+    assert {"attempts", "attempt_steps", "attempt_items", "alembic_version"} <= names
+    engine.dispose()
+
+
+def test_an_exam_round_trips_through_the_database(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    svc = ExamService(sessions, bank, clock)
+    state = svc.start_exam(seed=3)
+    attempt_id = state.attempt.id
+    clock.advance(minutes=1)
+    svc.answer(attempt_id, 0, [1])
+    svc.flag(attempt_id, 4, True)
+    clock.advance(minutes=1)
+    svc.answer(attempt_id, 0, [2])
+    reloaded = ExamService(sessions, bank, clock).state(attempt_id)  # a fresh service: a restart
+    assert reloaded.attempt == state.attempt  # the form and its option orders came back intact
+    assert reloaded.answers == {0: frozenset({state.attempt.form.items[0].option_order[2]})}
+    assert reloaded.flags == {4}
+    assert reloaded.time_left(clock.now()) == timedelta(minutes=178)
+    assert reloaded.attempt.started_at.tzinfo is not None
+
+
+def test_the_log_is_append_only_per_sequence_number(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    svc = ExamService(sessions, bank, clock)
+    attempt_id = svc.start_exam(seed=3).attempt.id
+    svc.flag(attempt_id, 0, True)
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        AttemptRepository(session).append(attempt_id, Step(1, StepKind.UNFLAG, clock.now(), 0))
+
+
+def test_one_learner_cannot_see_anothers_attempt(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    alice = ExamService(sessions, bank, clock, learner="alice")
+    bob = ExamService(sessions, bank, clock, learner="bob")
+    attempt_id = alice.start_exam(seed=1).attempt.id
+    with pytest.raises(NotFound):
+        bob.state(attempt_id)
+    with pytest.raises(NotFound):
+        bob.answer(attempt_id, 0, [0])
+    assert bob.history() == [] and len(alice.history()) == 1
+
+
+def test_expiry_is_recorded_and_later_answers_refused(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    svc = ExamService(sessions, bank, clock)
+    attempt_id = svc.start_exam(seed=2).attempt.id
+    svc.answer(attempt_id, 0, [0])
+    clock.advance(minutes=200)
+    with pytest.raises(TimeUp):
+        svc.answer(attempt_id, 1, [0])
+    state = svc.state(attempt_id)
+    assert state.status is Status.EXPIRED
+    assert state.ended_at == datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+    row = svc.history()[0]
+    assert row.status == "expired" and row.result is not None and row.result["total"] == 65
+
+
+def test_seen_items_are_avoided_in_the_next_form(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    svc = ExamService(sessions, bank, clock)
+    first = {f.item_id for f in svc.start_exam(seed=1).attempt.form.items}
+    second = {f.item_id for f in svc.start_exam(seed=1).attempt.form.items}
+    assert len(first & second) <= 2 * 75 - len(bank.items)
+
+
+def test_practice_sessions_pause_and_resume(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    svc = ExamService(sessions, bank, clock)
+    state = svc.start_practice(PracticeFilter(domain=1), 5, minutes=10, seed=1)
+    assert state.attempt.mode is Mode.PRACTICE and len(state.attempt.form) == 5
+    clock.advance(minutes=3)
+    svc.pause(state.attempt.id)
+    clock.advance(hours=5)
+    resumed = svc.resume(state.attempt.id)
+    assert resumed.time_left(clock.now()) == timedelta(minutes=7)
+    assert svc.open_attempt(Mode.PRACTICE) == state.attempt.id
