@@ -37,6 +37,7 @@ MIN_ITEMS_FOR_SPREAD = 20
 _SHAPES = {ItemType.SINGLE: {(4, 1)}, ItemType.MULTIPLE: {(5, 2), (6, 3)}}
 _CHOOSE_WORDS = {2: "two", 3: "three", 4: "four"}
 _CHOOSE_RE = re.compile(r"\(\s*choose\s+(\w+)\s*\.?\s*\)", re.IGNORECASE)
+_TRANSLATED_RE = re.compile(r"^https://docs\.aws\.amazon\.com/[a-z]{2}_[a-z]{2}/|\.md$|%5F")
 _URL_RE = re.compile(r"^https://([a-z0-9-]+\.)*(aws\.amazon\.com|amazon\.com|amazonaws\.com)/\S*$")
 
 
@@ -153,6 +154,11 @@ def _item_problems(item: Item, raw: RawItem, blueprint: Blueprint) -> list[Probl
     for ref in item.references:
         if not ref.startswith("https://"):
             add(f"reference is not an https URL: {ref!r}", "references")
+        elif _TRANSLATED_RE.search(ref):
+            add(
+                f"reference is a translated or source copy; cite the English page: {ref!r}",
+                "references",
+            )
     return out
 
 
