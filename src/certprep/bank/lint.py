@@ -27,8 +27,10 @@ from certprep.domain.items import Item, ItemType
 
 #: Stems whose normalised similarity ratio (0-100) reaches this are near-duplicates.
 NEAR_DUPLICATE_THRESHOLD = 90.0
-#: Single-answer items whose key is the longest option: warn above this share.
+#: Single-answer items whose key is the longest option: warn above this share ...
 KEY_LONGEST_LIMIT = 0.35
+#: ... or below this one (then "never pick the longest" becomes a cue; chance is 25%).
+KEY_LONGEST_FLOOR = 0.15
 #: Chi-square critical values at the 1% level, by degrees of freedom (key-position spread).
 _CHI2_CRITICAL_1PCT = {1: 6.635, 2: 9.210, 3: 11.345, 4: 13.277, 5: 15.086}
 #: A spread test needs at least this many items in a group to mean anything.
@@ -231,5 +233,11 @@ def bank_warnings(items: list[Item]) -> list[str]:
         warnings.append(
             f"the key is the longest option in {longest} of {singles} single-answer items "
             f"({longest / singles:.0%}; at most {KEY_LONGEST_LIMIT:.0%}, chance is 25%)"
+        )
+    elif singles >= MIN_ITEMS_FOR_SPREAD and longest / singles < KEY_LONGEST_FLOOR:
+        warnings.append(
+            f"the key is the longest option in only {longest} of {singles} single-answer items "
+            f"({longest / singles:.0%}; at least {KEY_LONGEST_FLOOR:.0%}, chance is 25%): "
+            "'never the longest' has become a cue"
         )
     return warnings
