@@ -17,11 +17,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/certprep start
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# Browser tests use Debian's chromium (never a downloaded browser). Root installs it; anyone
+# else is told which package to install, and the browser tests are skipped.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get install -y -q chromium >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null); \
+	else echo "NOTE: install Debian's 'chromium' package (sudo apt-get install chromium) to run the browser tests; they are skipped"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -107,3 +107,20 @@ def test_practice_sessions_pause_and_resume(
     resumed = svc.resume(state.attempt.id)
     assert resumed.time_left(clock.now()) == timedelta(minutes=7)
     assert svc.open_attempt(Mode.PRACTICE) == state.attempt.id
+
+
+def test_two_processes_with_their_own_caches_never_serve_a_stale_state(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    """Two web workers share the database, each with its own cache of derived states."""
+    worker_a = ExamService(sessions, bank, clock)
+    worker_b = ExamService(sessions, bank, clock)  # a separate AttemptCache
+    attempt_id = worker_a.start_exam(seed=4).attempt.id
+    worker_b.state(attempt_id)  # b caches the empty state
+    worker_a.answer(attempt_id, 0, [1])
+    worker_a.flag(attempt_id, 0, True)
+    assert worker_b.state(attempt_id).flags == {0}  # b catches up from the log
+    worker_b.answer(attempt_id, 1, [0])  # and appends after a's steps
+    worker_a.answer(attempt_id, 2, [0])  # a was behind b by one step: no conflict, no loss
+    final = ExamService(sessions, bank, clock).state(attempt_id)
+    assert set(final.answers) == {0, 1, 2} and final.last_seq == 4

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from certprep.bank.yaml_lines import KEY_LINES, LINE_KEY, YamlError, load_with_lines, strip_lines
 from certprep.domain.blueprint import Blueprint
+from certprep.domain.form import BankIndex
 from certprep.domain.items import Item, ItemStatus
 from certprep.errors import CertprepError
 
@@ -77,6 +78,11 @@ class Bank:
 
     def by_status(self, *statuses: ItemStatus) -> list[Item]:
         return [i for i in self.items.values() if i.status in statuses]
+
+    @cached_property
+    def index(self) -> BankIndex:
+        """The items grouped for form assembly, built once per bank."""
+        return BankIndex.build(self.blueprint, self.items.values())
 
     @cached_property
     def domain_of(self) -> dict[str, int]:

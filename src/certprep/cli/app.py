@@ -157,11 +157,21 @@ def practice(
         bool, typer.Option("--resume", help="Continue your unfinished session.")
     ] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for the selection.")] = None,
+    source: Annotated[
+        str, typer.Option(help="Which questions: all, unseen, missed (wrong before) or flagged.")
+    ] = "all",
 ) -> None:
     """Drill questions with instant feedback: rationale for every option, explanation, links."""
     from certprep.domain.attempt import Mode
     from certprep.domain.form import PracticeFilter
     from certprep.errors import CertprepError
+    from certprep.services.exams import PracticeSource
+
+    try:
+        chosen_source = PracticeSource(source)
+    except ValueError:
+        choices = ", ".join(s.value for s in PracticeSource)
+        raise CertprepError(f"--source is one of {choices}") from None
 
     rt = runtime(ctx)
     bp = rt.bank.blueprint
@@ -183,7 +193,7 @@ def practice(
             state = rt.exams.resume(open_id)
     else:
         where = PracticeFilter(domain=domain, task=task, skill=skill)
-        state = rt.exams.start_practice(where, count, minutes, seed)
+        state = rt.exams.start_practice(where, count, minutes, seed, chosen_source)
         out.print(f"Practice: {len(state.attempt.form)} questions. Attempt {state.attempt.id}.")
     _run_and_report(rt, out, state, review=False)
 
@@ -289,9 +299,38 @@ def form(
 
 
 @app.command()
-def start(ctx: typer.Context) -> None:
-    """What 'make run' starts: the terminal exam (the web app arrives later)."""
-    ctx.invoke(exam, ctx=ctx)
+@user_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Start the web app (exam, practice, score reports, progress) and print its address."""
+    import uvicorn
+
+    from certprep.runtime import Runtime
+
+    Runtime.from_environment().sessions  # migrate once, before the workers start  # noqa: B018
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    console().print(
+        f"certprep is running: open [bold]http://{shown}:{port}/[/] in your browser (Ctrl-C stops it)."
+    )
+    uvicorn.run(
+        "certprep.web.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command()
+@user_errors
+def start() -> None:
+    """What 'make run' starts: the web app on 127.0.0.1:8000."""
+    serve()
 
 
 @bank_app.command("lint")

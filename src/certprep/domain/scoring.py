@@ -46,6 +46,7 @@ class ScoreReport:
     correct: int
     total: int
     domains: tuple[DomainResult, ...]
+    tasks: tuple[tuple[str, int, int], ...] = ()  # (task id, right, scored items)
 
 
 def is_correct(item: Item, chosen: frozenset[int] | None) -> bool:
@@ -80,7 +81,13 @@ def score(
                 domain.id, domain.name, domain.weight, correct, len(mine), expected, status
             )
         )
+    per_task: dict[str, list[int]] = {}
+    for item, ok in graded:
+        counts = per_task.setdefault(item.task, [0, 0])
+        counts[0] += ok
+        counts[1] += 1
     return ScoreReport(
+        tasks=tuple((t, c[0], c[1]) for t, c in sorted(per_task.items())),
         scaled=scaled,
         passed=scaled >= exam.passing_score,
         passing_score=exam.passing_score,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,20 +17,21 @@ from certprep.clock import Clock
 from certprep.domain import attempt as rules
 from certprep.domain.attempt import Attempt, AttemptState, Mode, Status, Step
 from certprep.domain.form import (
-    BankIndex,
     Form,
+    FormError,
     FormItem,
     PracticeFilter,
     assemble_exam,
     assemble_practice,
 )
+from certprep.domain.history import ItemRecord, item_records
 from certprep.domain.items import Item
 from certprep.domain.scoring import ScoreReport, is_correct, score
 from certprep.errors import NotFound
+from certprep.services.attempt_cache import AttemptCache
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.tables import AttemptRow
 
-T = TypeVar("T")
 _WRITE_RETRIES = 3
 
 
@@ -67,12 +69,29 @@ class Report:
     review: tuple[ReviewEntry, ...]
 
 
+class PracticeSource(StrEnum):
+    ALL = "all"
+    MISSED = "missed"
+    FLAGGED = "flagged"
+    UNSEEN = "unseen"
+
+
 class ExamService:
     def __init__(
-        self, sessions: sessionmaker[Session], bank: Bank, clock: Clock, learner: str = "local"
+        self,
+        sessions: sessionmaker[Session],
+        bank: Bank,
+        clock: Clock,
+        learner: str = "local",
+        cache: AttemptCache | None = None,
     ) -> None:
         self.sessions, self.bank, self.clock, self.learner = sessions, bank, clock, learner
-        self.index = BankIndex.build(bank.blueprint, bank.items.values())
+        self.index = bank.index
+        self.cache = cache if cache is not None else AttemptCache()
+
+    def for_learner(self, learner: str) -> ExamService:
+        """The same service (bank, database, clock, cache) acting for another learner."""
+        return ExamService(self.sessions, self.bank, self.clock, learner, self.cache)
 
     # -- starting ---------------------------------------------------------------------------
     def preview_form(self, seed: int) -> Form:
@@ -91,14 +110,39 @@ class ExamService:
             accommodation,
         )
 
+    def item_records(self) -> dict[str, ItemRecord]:
+        """What this learner has seen, answered, missed and flagged, per item."""
+        with self.sessions() as session:
+            repo = AttemptRepository(session)
+            return item_records(
+                repo.shown_items(self.learner), repo.answer_log(self.learner), self.bank.items
+            )
+
+    def practice_pool(self, source: PracticeSource) -> frozenset[str] | None:
+        """The item ids a practice source allows (None: any item)."""
+        if source is PracticeSource.ALL:
+            return None
+        records = self.item_records()
+        if source is PracticeSource.MISSED:
+            return frozenset(i for i, r in records.items() if r.missed)
+        if source is PracticeSource.FLAGGED:
+            return frozenset(i for i, r in records.items() if r.flagged)
+        return frozenset(self.bank.items) - frozenset(records)
+
     def start_practice(
         self,
         where: PracticeFilter,
         count: int,
         minutes: int | None = None,
         seed: int | None = None,
+        source: PracticeSource = PracticeSource.ALL,
     ) -> AttemptState:
         seed = _seed(seed)
+        pool = self.practice_pool(source)
+        if pool is not None:
+            if not pool:
+                raise FormError([f"you have no {source.value} items yet"])
+            where = replace(where, only=pool)
         limit = timedelta(minutes=minutes) if minutes else None
         return self._start(
             Mode.PRACTICE,
@@ -127,7 +171,9 @@ class ExamService:
                 learner=self.learner,
             )
             repo.add(attempt, self.bank.blueprint.exam.code)
-        return rules.start_state(attempt)
+        state = rules.start_state(attempt)
+        self.cache.put(state)
+        return state
 
     # -- reading ----------------------------------------------------------------------------
     def state(self, attempt_id: str) -> AttemptState:
@@ -192,6 +238,14 @@ class ExamService:
     def submit(self, attempt_id: str) -> AttemptState:
         return self._write(attempt_id, lambda s: rules.submit_step(s, self.clock.now()))
 
+    @staticmethod
+    def answer_is_final(state: AttemptState, position: int) -> bool:
+        """May the key of this question be shown? Exam: once the exam has ended. Practice: once
+        the question is answered."""
+        if not state.is_open:
+            return True
+        return state.attempt.mode is Mode.PRACTICE and position in state.answers
+
     def is_correct(self, state: AttemptState, position: int) -> bool:
         item = self.bank.items[state.attempt.form.items[position].item_id]
         return is_correct(item, state.answers.get(position))
@@ -217,18 +271,30 @@ class ExamService:
         timed_out = False
         with self.sessions.begin() as session:
             repo = AttemptRepository(session)
-            found = repo.get(attempt_id, self.learner)
-            if found is None:
-                raise NotFound(f"no attempt {attempt_id!r}")
-            state = rules.derive(*found)
+            state = self._load(repo, attempt_id)
             expiry = rules.expiry_step(state, self.clock.now())
             if expiry is not None:
                 state = self._append(repo, state, expiry)
                 timed_out = make_step is not None
             elif make_step is not None:
                 state = self._append(repo, state, make_step(state))
+        self.cache.put(state)
         if timed_out:
             raise rules.TimeUp(f"time is up: attempt {attempt_id} was submitted when it ran out")
+        return state
+
+    def _load(self, repo: AttemptRepository, attempt_id: str) -> AttemptState:
+        """The current state: the cached one brought up to date with any newer steps."""
+        state = self.cache.get(attempt_id)
+        if state is not None and state.attempt.learner != self.learner:
+            raise NotFound(f"no attempt {attempt_id!r}")
+        if state is None:
+            attempt = repo.get_attempt(attempt_id, self.learner)
+            if attempt is None:
+                raise NotFound(f"no attempt {attempt_id!r}")
+            state = rules.start_state(attempt)
+        for step in repo.steps_after(attempt_id, state.last_seq):
+            state = rules.apply(state, step)
         return state
 
     def _append(self, repo: AttemptRepository, state: AttemptState, step: Step) -> AttemptState:
@@ -285,4 +351,4 @@ def score_to_json(result: ScoreReport) -> dict[str, Any]:
     }
 
 
-__all__ = ["ExamService", "Question", "Report", "ReviewEntry", "Status"]
+__all__ = ["ExamService", "PracticeSource", "Question", "Report", "ReviewEntry", "Status"]

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from certprep.domain.attempt import Attempt, Mode, Step, StepKind
 from certprep.domain.form import Form, FormItem
+from certprep.domain.history import LogEntry
 from certprep.storage.tables import AttemptItemRow, AttemptRow, StepRow
+
+__all__ = ["AttemptRepository"]
 
 
 def _form_to_json(form: Form) -> list[dict[str, Any]]:
@@ -99,19 +102,35 @@ class AttemptRepository:
         )
         self.session.flush()
 
-    def get(self, attempt_id: str, learner: str) -> tuple[Attempt, list[Step]] | None:
-        """The attempt and its log, if it exists and belongs to ``learner``."""
+    def get_attempt(self, attempt_id: str, learner: str) -> Attempt | None:
         row = self.session.get(AttemptRow, attempt_id)
         if row is None or row.learner != learner:
             return None
-        steps = self.session.scalars(
-            select(StepRow).where(StepRow.attempt_id == attempt_id).order_by(StepRow.seq)
+        return _attempt(row)
+
+    def steps_after(self, attempt_id: str, seq: int) -> list[Step]:
+        """The steps of an attempt after sequence number ``seq``, in order (the hot path)."""
+        t = StepRow.__table__
+        rows = self.session.execute(
+            select(t.c.seq, t.c.kind, t.c.at, t.c.position, t.c.choice)
+            .where(t.c.attempt_id == attempt_id, t.c.seq > seq)
+            .order_by(t.c.seq)
         ).all()
-        return _attempt(row), [_step(s) for s in steps]
+        return [
+            Step(
+                r.seq,
+                StepKind(r.kind),
+                r.at,
+                r.position,
+                tuple(r.choice) if r.choice is not None else None,
+            )
+            for r in rows
+        ]
 
     def append(self, attempt_id: str, step: Step) -> None:
-        self.session.add(
-            StepRow(
+        """Insert one step; a step with the same sequence number raises IntegrityError."""
+        self.session.execute(
+            insert(StepRow).values(
                 attempt_id=attempt_id,
                 seq=step.seq,
                 kind=step.kind.value,
@@ -120,7 +139,6 @@ class AttemptRepository:
                 choice=list(step.choice) if step.choice is not None else None,
             )
         )
-        self.session.flush()
 
     def close(self, attempt_id: str, status: str, ended_at: Any, result: dict[str, Any]) -> None:
         row = self.session.get(AttemptRow, attempt_id)
@@ -145,6 +163,59 @@ class AttemptRepository:
                 .limit(limit)
             ).all()
         )
+
+    def shown_items(self, learner: str) -> list[tuple[str, str, Any, str, bool]]:
+        """(attempt id, item id, started at, mode, finished) for every item shown to a learner."""
+        rows = self.session.execute(
+            select(
+                AttemptItemRow.attempt_id,
+                AttemptItemRow.item_id,
+                AttemptRow.started_at,
+                AttemptRow.mode,
+                AttemptRow.status,
+            )
+            .join(AttemptRow, AttemptRow.id == AttemptItemRow.attempt_id)
+            .where(AttemptItemRow.learner == learner)
+        ).all()
+        return [(r[0], r[1], r[2], r[3], r[4] != "in_progress") for r in rows]
+
+    def answer_log(self, learner: str) -> list[LogEntry]:
+        """Every answer, change, clear, flag and unflag step of a learner, with its item."""
+        rows = self.session.execute(
+            select(
+                StepRow.attempt_id,
+                AttemptRow.started_at,
+                AttemptRow.mode,
+                AttemptRow.status,
+                AttemptItemRow.item_id,
+                StepRow.seq,
+                StepRow.kind,
+                StepRow.choice,
+            )
+            .join(AttemptRow, AttemptRow.id == StepRow.attempt_id)
+            .join(
+                AttemptItemRow,
+                (AttemptItemRow.attempt_id == StepRow.attempt_id)
+                & (AttemptItemRow.position == StepRow.position),
+            )
+            .where(
+                AttemptRow.learner == learner,
+                StepRow.kind.in_(("answer", "change", "clear", "flag", "unflag")),
+            )
+        ).all()
+        return [
+            LogEntry(
+                r[0],
+                r[1],
+                r[2],
+                r[3] != "in_progress",
+                r[4],
+                r[5],
+                r[6],
+                tuple(r[7]) if r[7] else None,
+            )
+            for r in rows
+        ]
 
     def seen_items(self, learner: str) -> set[str]:
         return set(

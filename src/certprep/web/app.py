@@ -1,0 +1,146 @@
+"""The FastAPI application: routers, error handling, security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from certprep.domain.attempt import AttemptError, TimeUp
+from certprep.domain.form import FormError
+from certprep.errors import CertprepError, NotFound
+from certprep.runtime import Runtime
+from certprep.services.accounts import AccountError, AccountService
+from certprep.web.deps import BadInput
+from certprep.web.security import CSRF_COOKIE, LoginRequired
+from certprep.web.settings import WebSettings
+
+HERE = Path(__file__).parent
+_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Adds security headers, no-store caching, and the CSRF cookie a new browser needs."""
+
+    def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += _HEADERS
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                new = scope.get("state", {}).get("new_csrf")
+                if new:
+                    secure = "; Secure" if self.settings.secure_cookies else ""
+                    cookie = f"{CSRF_COOKIE}={new}; Path=/; HttpOnly; SameSite=Strict{secure}"
+                    headers.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _status(exc: CertprepError) -> tuple[int, str]:
+    if isinstance(exc, NotFound):
+        return 404, "not_found"
+    if isinstance(exc, TimeUp):
+        return 409, "time_up"
+    if isinstance(exc, AttemptError):
+        return 409, "refused"
+    if isinstance(exc, FormError | BadInput):
+        return 422, "bad_input"
+    if isinstance(exc, AccountError):
+        return 400, "account"
+    return 400, "error"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or WebSettings()
+    app = FastAPI(
+        title="certprep",
+        description="Practice and readiness for the AWS DOP-C02 exam. Unsafe requests need the "
+        "X-CSRF-Token header (the value in the page's csrf-token meta tag).",
+        version="0.1.0",
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.accounts = (
+        AccountService(runtime.sessions, runtime.clock) if settings.multi_user else None
+    )
+    runtime.sessions  # open and migrate the database at start, not on the first request  # noqa: B018
+    runtime.bank  # noqa: B018
+
+    from certprep.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(SecurityHeaders, settings=settings)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.exception_handler(CertprepError)
+    async def certprep_error(request: Request, exc: CertprepError) -> Response:
+        status, code = _status(exc)
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc), "code": code}, status_code=status)
+        return pages.error_page(request, status, str(exc))
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "sign in first", "code": "login"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems: list[dict[str, Any]] = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "problems": problems}, status_code=422)
+        return pages.error_page(request, 422, message)
+
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The factory ``certprep serve`` hands to uvicorn (one per worker process)."""
+    return create_app(Runtime.from_environment(), WebSettings.from_environment())

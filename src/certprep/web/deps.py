@@ -1,0 +1,62 @@
+"""Per-request context: the caller, their services, and input checks shared by pages and API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import Request
+
+from certprep.domain.attempt import AttemptError, AttemptState
+from certprep.domain.blueprint import Blueprint
+from certprep.errors import CertprepError
+from certprep.runtime import Runtime
+from certprep.services.accounts import AccountService
+from certprep.services.exams import ExamService
+from certprep.web.security import Caller, caller
+from certprep.web.settings import WebSettings
+
+
+class BadInput(CertprepError):
+    """A request whose values are not ones the exam knows (shown as 422)."""
+
+
+@dataclass
+class Ctx:
+    runtime: Runtime
+    settings: WebSettings
+    caller: Caller
+    exams: ExamService
+    accounts: AccountService | None
+
+    @property
+    def blueprint(self) -> Blueprint:
+        return self.runtime.bank.blueprint
+
+    def now(self) -> datetime:
+        return self.runtime.clock.now()
+
+    def position(self, state: AttemptState, number: int) -> int:
+        if not 1 <= number <= len(state.attempt.form):
+            raise AttemptError(
+                f"there is no question {number}; the attempt has {len(state.attempt.form)}"
+            )
+        return number - 1
+
+    def check_selection(self, domain: int | None, task: str | None, skill: str | None) -> None:
+        bp = self.blueprint
+        if domain is not None and domain not in {d.id for d in bp.domains}:
+            raise BadInput(f"no domain {domain}")
+        if task is not None and task not in bp.tasks:
+            raise BadInput(f"no task statement {task!r}")
+        if skill is not None and skill not in bp.skills:
+            raise BadInput(f"no skill {skill!r}")
+
+
+def context(request: Request) -> Ctx:
+    app = request.app
+    runtime: Runtime = app.state.runtime
+    settings: WebSettings = app.state.settings
+    accounts: AccountService | None = app.state.accounts
+    who = caller(request, settings, accounts)
+    return Ctx(runtime, settings, who, runtime.exams.for_learner(who.learner), accounts)

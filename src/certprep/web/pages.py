@@ -1,0 +1,275 @@
+"""Server-rendered pages. Handlers read the request, call services, render a template."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from certprep.domain.attempt import Mode
+from certprep.domain.form import PracticeFilter
+from certprep.services.accounts import AccountError
+from certprep.services.exams import PracticeSource
+from certprep.services.progress import progress
+from certprep.web import charts, presenters
+from certprep.web.app import HERE
+from certprep.web.deps import BadInput, Ctx, context
+from certprep.web.security import SESSION_COOKIE, caller, csrf_token, verify_csrf
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+templates = Jinja2Templates(directory=HERE / "templates")
+Context = Annotated[Ctx, Depends(context)]
+
+
+def render(
+    request: Request, name: str, ctx: Ctx | None, status: int = 200, **data: Any
+) -> HTMLResponse:
+    settings = request.app.state.settings
+    page = {
+        "csrf_token": ctx.caller.csrf_token if ctx else csrf_token(request),
+        "user": ctx.caller.user if ctx else None,
+        "multi_user": settings.multi_user,
+        "exam": request.app.state.runtime.bank.blueprint.exam,
+    }
+    return templates.TemplateResponse(request, name, {**page, **data}, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", None, status=status, status_code=status, message=message)
+
+
+def _int_or_none(value: str | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise BadInput(f"{name} must be a whole number") from None
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, ctx: Context) -> HTMLResponse:
+    rows = ctx.exams.history(limit=10)
+    return render(
+        request,
+        "home.html",
+        ctx,
+        domains=ctx.blueprint.domains,
+        open_attempts=[r for r in rows if r.status == "in_progress"],
+        recent=[r for r in rows if r.status != "in_progress"][:5],
+    )
+
+
+@router.post("/exams")
+def start_exam(ctx: Context, accommodation: Annotated[str | None, Form()] = None) -> Response:
+    state = ctx.exams.start_exam(accommodation=accommodation == "on")
+    return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
+
+
+@router.post("/practice")
+def start_practice(
+    ctx: Context,
+    area: Annotated[str, Form(max_length=16)] = "",
+    source: Annotated[PracticeSource, Form()] = PracticeSource.ALL,
+    count: Annotated[int, Form(ge=1, le=100)] = 10,
+    minutes: Annotated[str | None, Form(max_length=4)] = None,
+) -> Response:
+    domain = task = skill = None
+    if area.startswith("d"):
+        domain = _int_or_none(area[1:], "domain")
+    elif area.startswith("t"):
+        task = area[1:]
+    elif area.startswith("s"):
+        skill = area[1:]
+    elif area:
+        raise BadInput(f"unknown selection {area!r}")
+    ctx.check_selection(domain, task, skill)
+    limit = _int_or_none(minutes, "minutes")
+    if limit is not None and not 1 <= limit <= 600:
+        raise BadInput("minutes must be between 1 and 600")
+    where = PracticeFilter(domain=domain, task=task, skill=skill)
+    state = ctx.exams.start_practice(where, count, limit, None, source)
+    return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
+
+
+@router.get("/attempts/{attempt_id}", response_class=HTMLResponse)
+def resume(attempt_id: str, ctx: Context) -> Response:
+    state = ctx.exams.state(attempt_id)
+    if not state.is_open:
+        return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
+    return RedirectResponse(f"/attempts/{attempt_id}/q/{state.current + 1}", status_code=303)
+
+
+@router.get("/attempts/{attempt_id}/q/{number}", response_class=HTMLResponse)
+def question(request: Request, attempt_id: str, number: int, ctx: Context) -> Response:
+    state = ctx.exams.state(attempt_id)
+    if not state.is_open:
+        return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
+    position = ctx.position(state, number)
+    if state.paused:
+        state = ctx.exams.resume(attempt_id)
+    if state.current != position:
+        state = ctx.exams.visit(attempt_id, position)  # a reload resumes here
+    return render(
+        request,
+        "question.html",
+        ctx,
+        state=presenters.state_data(state, ctx.now()),
+        q=presenters.question_data(ctx.exams, state, position),
+        practice=state.attempt.mode is Mode.PRACTICE,
+    )
+
+
+@router.get("/attempts/{attempt_id}/review", response_class=HTMLResponse)
+def review(request: Request, attempt_id: str, ctx: Context) -> Response:
+    state = ctx.exams.state(attempt_id)
+    if not state.is_open:
+        return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
+    return render(request, "review.html", ctx, state=presenters.state_data(state, ctx.now()))
+
+
+@router.post("/attempts/{attempt_id}/submit")
+def submit(attempt_id: str, ctx: Context) -> Response:
+    state = ctx.exams.state(attempt_id)
+    if state.is_open:
+        ctx.exams.submit(attempt_id)
+    return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
+
+
+@router.post("/attempts/{attempt_id}/pause")
+def pause(attempt_id: str, ctx: Context) -> Response:
+    state = ctx.exams.state(attempt_id)
+    if state.is_open and state.attempt.mode is Mode.PRACTICE and not state.paused:
+        ctx.exams.pause(attempt_id)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/attempts/{attempt_id}/report", response_class=HTMLResponse)
+def report(
+    request: Request,
+    attempt_id: str,
+    ctx: Context,
+    show: str = "all",
+    domain: str | None = None,
+) -> Response:
+    state = ctx.exams.state(attempt_id)
+    if state.is_open:
+        return RedirectResponse(f"/attempts/{attempt_id}/q/{state.current + 1}", status_code=303)
+    result = ctx.exams.report(attempt_id)
+    items = presenters.review_data(result)
+    if show not in presenters.REVIEW_FILTERS:
+        raise BadInput(f"show must be one of {', '.join(presenters.REVIEW_FILTERS)}")
+    domain_id = _int_or_none(domain, "domain")
+    shown = presenters.filter_review(items, show, domain_id)
+    return render(
+        request,
+        "report.html",
+        ctx,
+        r=presenters.report_data(result),
+        items=shown,
+        all_count=len(items),
+        show=show,
+        domain=domain_id,
+        filters=presenters.REVIEW_FILTERS,
+        domains=ctx.blueprint.domains,
+    )
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress_page(request: Request, ctx: Context) -> HTMLResponse:
+    rows = ctx.exams.history(limit=500)
+    summary = progress(rows, ctx.blueprint)
+    exam = ctx.blueprint.exam
+    return render(
+        request,
+        "progress.html",
+        ctx,
+        p=summary,
+        rows=rows,
+        chart=charts.score_chart(summary.exams, exam.scale.min, exam.scale.max, exam.passing_score),
+        blueprint=ctx.blueprint,
+    )
+
+
+# -- accounts (multi-user mode) ------------------------------------------------------------
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", None, next=_safe_next(next), error=None, register=False)
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_form(request: Request) -> HTMLResponse:
+    return render(request, "login.html", None, next="/", error=None, register=True)
+
+
+def _sign_in(request: Request, username: str, password: str, next: str, register: bool) -> Response:
+    accounts = request.app.state.accounts
+    if accounts is None:
+        return RedirectResponse("/", status_code=303)
+    try:
+        user = (
+            accounts.register(username, password)
+            if register
+            else accounts.authenticate(username, password)
+        )
+    except AccountError as exc:
+        return render(
+            request,
+            "login.html",
+            None,
+            status=400,
+            next=_safe_next(next),
+            error=str(exc),
+            register=register,
+        )
+    token = accounts.open_session(user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        max_age=14 * 24 * 3600,
+        path="/",
+    )
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form(max_length=200)] = "/",
+) -> Response:
+    return _sign_in(request, username, password, next, register=False)
+
+
+@router.post("/register")
+def register(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+) -> Response:
+    return _sign_in(request, username, password, "/", register=True)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    accounts = request.app.state.accounts
+    token = request.cookies.get(SESSION_COOKIE)
+    if accounts is not None and token:
+        caller(request, request.app.state.settings, accounts)  # only a signed-in browser signs out
+        accounts.close_session(token)
+    response = RedirectResponse("/login" if accounts else "/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -1,0 +1,150 @@
+"""Service objects turned into plain data for JSON and templates.
+
+The one rule that matters here: nothing about an item's key (which options are correct, the
+rationales, the explanation) leaves the server before ``ExamService.answer_is_final`` says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from certprep.domain.attempt import AttemptState
+from certprep.services.exams import ExamService, Question, Report
+
+REVIEW_FILTERS = ("all", "incorrect", "correct", "flagged", "unanswered")
+
+
+def letter(index: int) -> str:
+    return chr(65 + index)
+
+
+def state_data(state: AttemptState, now: datetime) -> dict[str, Any]:
+    left = state.time_left(now)
+    return {
+        "id": state.attempt.id,
+        "mode": state.attempt.mode.value,
+        "status": state.status.value,
+        "total": len(state.attempt.form),
+        "current": state.current + 1,
+        "time_left_seconds": int(left.total_seconds()) if left is not None else None,
+        "answered": sorted(p + 1 for p in state.answers),
+        "flagged": sorted(p + 1 for p in state.flags),
+        "unanswered": [p + 1 for p in state.unanswered()],
+    }
+
+
+def feedback_data(q: Question) -> dict[str, Any]:
+    order = q.form_item.option_order
+    key = [d for d, a in enumerate(order) if q.item.options[a].correct]
+    return {
+        "correct": set(q.chosen) == set(key),
+        "key": [letter(d) for d in key],
+        "options": [
+            {
+                "letter": letter(d),
+                "correct": q.item.options[a].correct,
+                "why": q.item.options[a].why,
+            }
+            for d, a in enumerate(order)
+        ],
+        "explanation": q.item.explanation.strip(),
+        "references": list(q.item.references),
+    }
+
+
+def question_data(service: ExamService, state: AttemptState, position: int) -> dict[str, Any]:
+    q = service.question(state, position)
+    final = service.answer_is_final(state, position)
+    return {
+        "number": position + 1,
+        "total": q.total,
+        "stem": q.item.stem.strip(),
+        "options": [{"letter": letter(d), "text": text} for d, text in enumerate(q.options)],
+        "choose": q.item.choose,
+        "chosen": [letter(d) for d in q.chosen],
+        "flagged": q.flagged,
+        "feedback": feedback_data(q) if final else None,
+    }
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    s = report.score
+    return {
+        "id": report.attempt.id,
+        "mode": report.attempt.mode.value,
+        "status": report.state.status.value,
+        "started_at": report.attempt.started_at.isoformat(),
+        "ended_at": report.state.ended_at.isoformat() if report.state.ended_at else None,
+        "scaled": s.scaled,
+        "passed": s.passed,
+        "passing_score": s.passing_score,
+        "correct": s.correct,
+        "total": s.total,
+        "domains": [
+            {
+                "domain": d.domain,
+                "name": d.name,
+                "weight": d.weight,
+                "correct": d.correct,
+                "total": d.total,
+                "percent": round(d.percent, 1),
+                "status": d.status,
+            }
+            for d in s.domains
+        ],
+    }
+
+
+def review_data(report: Report) -> list[dict[str, Any]]:
+    out = []
+    for e in report.review:
+        order = e.form_item.option_order
+        chosen = [letter(d) for d, a in enumerate(order) if e.chosen and a in e.chosen]
+        out.append(
+            {
+                "number": e.position + 1,
+                "item_id": e.item.id,
+                "domain": e.form_item.domain,
+                "task": e.item.task,
+                "stem": e.item.stem.strip(),
+                "chosen": chosen,
+                "key": [letter(d) for d, a in enumerate(order) if e.item.options[a].correct],
+                "correct": e.correct,
+                "answered": e.chosen is not None,
+                "flagged": e.flagged,
+                "options": [
+                    {
+                        "letter": letter(d),
+                        "text": e.item.options[a].text,
+                        "correct": e.item.options[a].correct,
+                        "why": e.item.options[a].why,
+                    }
+                    for d, a in enumerate(order)
+                ],
+                "explanation": e.item.explanation.strip(),
+                "references": list(e.item.references),
+            }
+        )
+    return out
+
+
+def filter_review(
+    items: list[dict[str, Any]], show: str, domain: int | None
+) -> list[dict[str, Any]]:
+    """The review entries a report filter keeps (``show`` is one of REVIEW_FILTERS)."""
+
+    def keep(i: dict[str, Any]) -> bool:
+        if domain is not None and i["domain"] != domain:
+            return False
+        if show == "incorrect":
+            return not i["correct"]
+        if show == "correct":
+            return bool(i["correct"])
+        if show == "flagged":
+            return bool(i["flagged"])
+        if show == "unanswered":
+            return not i["answered"]
+        return True
+
+    return [i for i in items if keep(i)]

@@ -1,0 +1,222 @@
+// certprep exam and practice pages: saves every answer and flag as it is made, keeps the
+// countdown in step with the server (the server's clock decides), and offers keyboard keys.
+"use strict";
+(function () {
+  const root = document.getElementById("attempt");
+  if (!root) return;
+  const attempt = root.dataset.attempt;
+  const number = Number(root.dataset.number || 0);
+  const choose = Number(root.dataset.choose || 1);
+  const practice = root.dataset.mode === "practice";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const status = document.getElementById("save-status");
+  const reportUrl = `/attempts/${attempt}/report`;
+
+  function say(text, isError) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("error", Boolean(isError));
+  }
+
+  async function call(method, path, body) {
+    const response = await fetch(`/api/attempts/${attempt}${path}`, {
+      method,
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      keepalive: method !== "GET", // a save outlives the page if the learner moves on at once
+    });
+    const data = await response.json().catch(() => ({}));
+    if (response.status === 409 && data.code === "time_up") {
+      window.location.assign(reportUrl);
+      throw new Error("time is up");
+    }
+    if (!response.ok) {
+      say(data.detail || `Not saved (${response.status})`, true);
+      throw new Error(data.detail || String(response.status));
+    }
+    return data;
+  }
+
+  // -- the countdown follows the server ---------------------------------------------------
+  const timer = document.getElementById("timer");
+  let deadline = null;
+  function setLeft(seconds) {
+    deadline = seconds === null || seconds === "" ? null : performance.now() + Number(seconds) * 1000;
+  }
+  function tick() {
+    if (!timer || deadline === null) return;
+    const left = Math.max(0, Math.round((deadline - performance.now()) / 1000));
+    const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    timer.textContent = `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+    if (left <= 300) timer.classList.add("low");
+    if (left === 0) sync();
+  }
+  async function sync() {
+    try {
+      const state = await call("GET", "");
+      if (state.status !== "in_progress") { window.location.assign(reportUrl); return; }
+      setLeft(state.time_left_seconds);
+    } catch (e) { /* shown by call() */ }
+  }
+  if (timer && root.dataset.timeLeft !== "") {
+    setLeft(root.dataset.timeLeft);
+    tick();
+    setInterval(tick, 1000);
+    setInterval(sync, 30000);
+  }
+
+  // -- answers ------------------------------------------------------------------------------
+  const form = document.getElementById("question");
+  const inputs = form ? Array.from(form.querySelectorAll('input[name="choice"]')) : [];
+  const chosen = () => inputs.filter((i) => i.checked).map((i) => i.value);
+
+  function markNavigator(state) {
+    document.querySelectorAll(".nav-q").forEach((link) => {
+      const n = Number(link.dataset.n);
+      link.classList.toggle("answered", state.answered.includes(n));
+      link.classList.toggle("flagged", state.flagged.includes(n));
+    });
+  }
+
+  let pending = Promise.resolve();
+  function saveAnswer() {
+    const letters = chosen();
+    say("Saving…");
+    pending = pending.then(async () => {
+      const state = letters.length
+        ? (await call("PUT", `/questions/${number}/answer`, { choice: letters })).state
+        : await call("DELETE", `/questions/${number}/answer`);
+      markNavigator(state);
+      say("Saved");
+    }).catch(() => {});
+    return pending;
+  }
+
+  // moving to another page waits for the answer being saved
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    pending.then(() => window.location.assign(link.href));
+  });
+
+  function showFeedback(feedback) {
+    const box = document.getElementById("feedback");
+    box.replaceChildren();
+    const head = document.createElement("h2");
+    head.className = feedback.correct ? "ok" : "bad";
+    head.textContent = feedback.correct ? "Correct." : `Not quite. The answer is ${feedback.key.join(", ")}.`;
+    const list = document.createElement("ul");
+    list.className = "plain";
+    feedback.options.forEach((o) => {
+      const li = document.createElement("li");
+      if (o.correct) li.className = "ok";
+      const strong = document.createElement("strong");
+      strong.textContent = `${o.letter}. `;
+      li.append(strong, document.createTextNode(o.why));
+      list.append(li);
+    });
+    const explanation = document.createElement("p");
+    explanation.className = "explanation";
+    explanation.textContent = feedback.explanation;
+    const refs = document.createElement("ul");
+    refs.className = "refs";
+    feedback.references.forEach((url) => {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = url; a.textContent = url; a.rel = "noopener noreferrer"; a.target = "_blank";
+      li.append(a); refs.append(li);
+    });
+    box.append(head, list, explanation, refs);
+    box.hidden = false;
+    form.querySelector("fieldset").disabled = true;
+    const check = document.getElementById("check");
+    if (check) check.remove();
+    head.tabIndex = -1;
+    head.focus();
+  }
+
+  inputs.forEach((input) => {
+    input.addEventListener("change", () => {
+      if (input.type === "checkbox" && input.checked && chosen().length > choose) {
+        input.checked = false;
+        say(`Choose ${choose === 2 ? "two" : "three"}: clear one first.`, true);
+        return;
+      }
+      if (!practice) saveAnswer();
+    });
+  });
+
+  const check = document.getElementById("check");
+  if (check) {
+    check.addEventListener("click", async () => {
+      const letters = chosen();
+      if (letters.length !== choose) {
+        say(choose === 1 ? "Choose an option first." : `Choose ${choose === 2 ? "two" : "three"} options first.`, true);
+        return;
+      }
+      try {
+        const data = await call("PUT", `/questions/${number}/answer`, { choice: letters });
+        markNavigator(data.state);
+        say("");
+        if (data.question.feedback) showFeedback(data.question.feedback);
+      } catch (e) { /* shown by call() */ }
+    });
+  }
+
+  // -- flag and strike-through ----------------------------------------------------------------
+  const flag = document.getElementById("flag");
+  async function toggleFlag() {
+    if (!flag) return;
+    const on = flag.getAttribute("aria-pressed") !== "true";
+    try {
+      const state = await call("PUT", `/questions/${number}/flag`, { flagged: on });
+      flag.setAttribute("aria-pressed", String(on));
+      flag.classList.toggle("flagged", on);
+      flag.textContent = on ? "Flagged for review" : "Flag for review";
+      markNavigator(state);
+      say(on ? "Flagged" : "Flag removed");
+    } catch (e) { /* shown by call() */ }
+  }
+  if (flag) flag.addEventListener("click", toggleFlag);
+
+  const strikeKey = (letter) => `certprep:strike:${attempt}:${number}:${letter}`;
+  document.querySelectorAll(".option").forEach((option) => {
+    const button = option.querySelector(".strike");
+    const letter = option.dataset.letter;
+    const apply = (on) => {
+      option.classList.toggle("struck", on);
+      button.setAttribute("aria-pressed", String(on));
+    };
+    apply(sessionStorage.getItem(strikeKey(letter)) === "1");
+    button.addEventListener("click", () => {
+      const on = !option.classList.contains("struck");
+      sessionStorage.setItem(strikeKey(letter), on ? "1" : "0");
+      apply(on);
+    });
+  });
+
+  // -- keyboard -------------------------------------------------------------------------------
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target && (target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && target.type === "text"))) return;
+    const key = event.key.toUpperCase();
+    // letters A-E choose options (F is the flag key), digits 1-6 choose options too
+    const letterOf = /^[1-6]$/.test(key) ? String.fromCharCode(64 + Number(key)) : key !== "F" ? key : null;
+    const input = inputs.find((i) => i.value === letterOf);
+    if (input && !input.disabled && !input.closest("fieldset").disabled) {
+      event.preventDefault();
+      input.checked = input.type === "radio" ? true : !input.checked;
+      input.dispatchEvent(new Event("change"));
+      input.focus();
+      return;
+    }
+    const go = (id) => { const a = document.getElementById(id); if (a && a.getAttribute("aria-disabled") !== "true") a.click(); };
+    if (key === "N") go("next");
+    else if (key === "P") go("prev");
+    else if (key === "F") toggleFlag();
+    else if (key === "R") go("review-link");
+  });
+})();
