@@ -6,6 +6,7 @@ Field names here are a published contract (see docs/authoring.md); fields may be
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -61,12 +62,12 @@ class Item(BaseModel):
     references: tuple[NonEmpty, ...] = ()
     irt: IrtParameters | None = None
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[int]:
         """Indices (in authored order) of the correct options."""
         return frozenset(i for i, o in enumerate(self.options) if o.correct)
 
-    @property
+    @cached_property
     def choose(self) -> int:
         """How many options the learner must choose."""
         return len(self.keys)

@@ -9,11 +9,6 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
-from certprep.bank.loader import Bank
-from certprep.clock import Clock
 from certprep.domain import attempt as rules
 from certprep.domain.attempt import Attempt, AttemptState, Mode, Status, Step
 from certprep.domain.form import (
@@ -27,12 +22,9 @@ from certprep.domain.form import (
 from certprep.domain.history import ItemRecord, item_records
 from certprep.domain.items import Item
 from certprep.domain.scoring import ScoreReport, is_correct, score
-from certprep.errors import NotFound
-from certprep.services.attempt_cache import AttemptCache
+from certprep.services.attempt_store import AttemptStore, Command
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.tables import AttemptRow
-
-_WRITE_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -76,22 +68,13 @@ class PracticeSource(StrEnum):
     UNSEEN = "unseen"
 
 
-class ExamService:
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        bank: Bank,
-        clock: Clock,
-        learner: str = "local",
-        cache: AttemptCache | None = None,
-    ) -> None:
-        self.sessions, self.bank, self.clock, self.learner = sessions, bank, clock, learner
-        self.index = bank.index
-        self.cache = cache if cache is not None else AttemptCache()
+class ExamService(AttemptStore):
+    """Exams and practice sessions for one learner. Writes go through AttemptStore: ``answer``
+    and friends synchronously (the terminal), ``run_async`` with a command (the web app)."""
 
     def for_learner(self, learner: str) -> ExamService:
-        """The same service (bank, database, clock, cache) acting for another learner."""
-        return ExamService(self.sessions, self.bank, self.clock, learner, self.cache)
+        """The same service (bank, database, clock, cache, writer) acting for another learner."""
+        return ExamService(self.sessions, self.bank, self.clock, learner, self.cache, self.writer)
 
     # -- starting ---------------------------------------------------------------------------
     def preview_form(self, seed: int) -> Form:
@@ -176,10 +159,6 @@ class ExamService:
         return state
 
     # -- reading ----------------------------------------------------------------------------
-    def state(self, attempt_id: str) -> AttemptState:
-        """The attempt's state now; records the expiry if the time ran out meanwhile."""
-        return self._write(attempt_id, None)
-
     def open_attempt(self, mode: Mode | None = None) -> str | None:
         with self.sessions() as session:
             return AttemptRepository(session).latest_open(
@@ -203,40 +182,65 @@ class ExamService:
             return AttemptRepository(session).history(self.learner, limit)
 
     def report(self, attempt_id: str) -> Report:
-        state = self.state(attempt_id)
+        return self.report_for(self.state(attempt_id))
+
+    def report_for(self, state: AttemptState) -> Report:
         if state.is_open:
-            raise rules.AttemptError(f"attempt {attempt_id} is still in progress; submit it first")
+            raise rules.AttemptError(
+                f"attempt {state.attempt.id} is still in progress; submit it first"
+            )
         return self._report(state)
 
     # -- acting -----------------------------------------------------------------------------
-    def answer(self, attempt_id: str, position: int, displayed: Iterable[int]) -> AttemptState:
+    def answer_command(self, position: int, displayed: Iterable[int]) -> Command:
+        choice = tuple(displayed)
+
         def step(state: AttemptState) -> Step:
             form_item = rules.form_item_at(state, position)
             item = self.bank.items[form_item.item_id]
-            authored = rules.displayed_to_authored(form_item, displayed)
+            authored = rules.displayed_to_authored(form_item, choice)
             return rules.answer_step(state, position, item, authored, self.clock.now())
 
-        return self._write(attempt_id, step)
+        return step
+
+    def clear_command(self, position: int) -> Command:
+        return lambda s: rules.clear_step(s, position, self.clock.now())
+
+    def flag_command(self, position: int, flagged: bool) -> Command:
+        return lambda s: rules.flag_step(s, position, flagged, self.clock.now())
+
+    def visit_command(self, position: int) -> Command:
+        return lambda s: rules.visit_step(s, position, self.clock.now())
+
+    def pause_command(self) -> Command:
+        return lambda s: rules.pause_step(s, self.clock.now())
+
+    def resume_command(self) -> Command:
+        return lambda s: rules.resume_step(s, self.clock.now())
+
+    def submit_command(self) -> Command:
+        return lambda s: rules.submit_step(s, self.clock.now())
+
+    def answer(self, attempt_id: str, position: int, displayed: Iterable[int]) -> AttemptState:
+        return self._write(attempt_id, self.answer_command(position, displayed))
 
     def clear(self, attempt_id: str, position: int) -> AttemptState:
-        return self._write(attempt_id, lambda s: rules.clear_step(s, position, self.clock.now()))
+        return self._write(attempt_id, self.clear_command(position))
 
     def flag(self, attempt_id: str, position: int, flagged: bool) -> AttemptState:
-        return self._write(
-            attempt_id, lambda s: rules.flag_step(s, position, flagged, self.clock.now())
-        )
+        return self._write(attempt_id, self.flag_command(position, flagged))
 
     def visit(self, attempt_id: str, position: int) -> AttemptState:
-        return self._write(attempt_id, lambda s: rules.visit_step(s, position, self.clock.now()))
+        return self._write(attempt_id, self.visit_command(position))
 
     def pause(self, attempt_id: str) -> AttemptState:
-        return self._write(attempt_id, lambda s: rules.pause_step(s, self.clock.now()))
+        return self._write(attempt_id, self.pause_command())
 
     def resume(self, attempt_id: str) -> AttemptState:
-        return self._write(attempt_id, lambda s: rules.resume_step(s, self.clock.now()))
+        return self._write(attempt_id, self.resume_command())
 
     def submit(self, attempt_id: str) -> AttemptState:
-        return self._write(attempt_id, lambda s: rules.submit_step(s, self.clock.now()))
+        return self._write(attempt_id, self.submit_command())
 
     @staticmethod
     def answer_is_final(state: AttemptState, position: int) -> bool:
@@ -251,62 +255,8 @@ class ExamService:
         return is_correct(item, state.answers.get(position))
 
     # -- internals --------------------------------------------------------------------------
-    def _write(
-        self, attempt_id: str, make_step: Callable[[AttemptState], Step] | None
-    ) -> AttemptState:
-        """Load the attempt, record its expiry if the time ran out, then apply one step (if
-        any) and close the attempt if that ended it: one transaction, retried when a concurrent
-        write took the same sequence number."""
-        for attempt_no in range(_WRITE_RETRIES):
-            try:
-                return self._write_once(attempt_id, make_step)
-            except IntegrityError:
-                if attempt_no == _WRITE_RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _write_once(
-        self, attempt_id: str, make_step: Callable[[AttemptState], Step] | None
-    ) -> AttemptState:
-        timed_out = False
-        with self.sessions.begin() as session:
-            repo = AttemptRepository(session)
-            state = self._load(repo, attempt_id)
-            expiry = rules.expiry_step(state, self.clock.now())
-            if expiry is not None:
-                state = self._append(repo, state, expiry)
-                timed_out = make_step is not None
-            elif make_step is not None:
-                state = self._append(repo, state, make_step(state))
-        self.cache.put(state)
-        if timed_out:
-            raise rules.TimeUp(f"time is up: attempt {attempt_id} was submitted when it ran out")
-        return state
-
-    def _load(self, repo: AttemptRepository, attempt_id: str) -> AttemptState:
-        """The current state: the cached one brought up to date with any newer steps."""
-        state = self.cache.get(attempt_id)
-        if state is not None and state.attempt.learner != self.learner:
-            raise NotFound(f"no attempt {attempt_id!r}")
-        if state is None:
-            attempt = repo.get_attempt(attempt_id, self.learner)
-            if attempt is None:
-                raise NotFound(f"no attempt {attempt_id!r}")
-            state = rules.start_state(attempt)
-        for step in repo.steps_after(attempt_id, state.last_seq):
-            state = rules.apply(state, step)
-        return state
-
-    def _append(self, repo: AttemptRepository, state: AttemptState, step: Step) -> AttemptState:
-        repo.append(state.attempt.id, step)
-        state = rules.apply(state, step)
-        if not state.is_open:
-            self._close(repo, state)
-        return state
-
-    def _close(self, repo: AttemptRepository, state: AttemptState) -> None:
-        result = self._report(state).score
-        repo.close(state.attempt.id, state.status.value, state.ended_at, score_to_json(result))
+    def closing_result(self, state: AttemptState) -> dict[str, Any]:
+        return score_to_json(self._report(state).score)
 
     def _report(self, state: AttemptState) -> Report:
         form = state.attempt.form.items

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from certprep.domain.attempt import Attempt, Mode, Step, StepKind
@@ -14,7 +14,7 @@ from certprep.domain.form import Form, FormItem
 from certprep.domain.history import LogEntry
 from certprep.storage.tables import AttemptItemRow, AttemptRow, StepRow
 
-__all__ = ["AttemptRepository"]
+__all__ = ["INSERT_STEP", "AttemptRepository", "step_row"]
 
 
 def _form_to_json(form: Form) -> list[dict[str, Any]]:
@@ -68,6 +68,28 @@ def _step(row: StepRow) -> Step:
     )
 
 
+_STEPS = StepRow.__table__
+_STEPS_AFTER = (
+    select(_STEPS.c.seq, _STEPS.c.kind, _STEPS.c.at, _STEPS.c.position, _STEPS.c.choice)
+    .where(_STEPS.c.attempt_id == bindparam("attempt_id"), _STEPS.c.seq > bindparam("seq"))
+    .order_by(_STEPS.c.seq)
+)
+#: Prebuilt, so the hot path pays no statement construction (SQLAlchemy caches its compilation).
+INSERT_STEP = insert(StepRow)
+
+
+def step_row(attempt_id: str, step: Step) -> dict[str, Any]:
+    """The column values of one step of an attempt's log."""
+    return {
+        "attempt_id": attempt_id,
+        "seq": step.seq,
+        "kind": step.kind.value,
+        "at": step.at,
+        "position": step.position,
+        "choice": list(step.choice) if step.choice is not None else None,
+    }
+
+
 class AttemptRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -109,13 +131,10 @@ class AttemptRepository:
         return _attempt(row)
 
     def steps_after(self, attempt_id: str, seq: int) -> list[Step]:
-        """The steps of an attempt after sequence number ``seq``, in order (the hot path)."""
-        t = StepRow.__table__
-        rows = self.session.execute(
-            select(t.c.seq, t.c.kind, t.c.at, t.c.position, t.c.choice)
-            .where(t.c.attempt_id == attempt_id, t.c.seq > seq)
-            .order_by(t.c.seq)
-        ).all()
+        """The steps of an attempt after sequence number ``seq``, in order."""
+        rows = self.session.connection().execute(
+            _STEPS_AFTER, {"attempt_id": attempt_id, "seq": seq}
+        )
         return [
             Step(
                 r.seq,
@@ -129,16 +148,7 @@ class AttemptRepository:
 
     def append(self, attempt_id: str, step: Step) -> None:
         """Insert one step; a step with the same sequence number raises IntegrityError."""
-        self.session.execute(
-            insert(StepRow).values(
-                attempt_id=attempt_id,
-                seq=step.seq,
-                kind=step.kind.value,
-                at=step.at,
-                position=step.position,
-                choice=list(step.choice) if step.choice is not None else None,
-            )
-        )
+        self.session.connection().execute(INSERT_STEP, step_row(attempt_id, step))
 
     def close(self, attempt_id: str, status: str, ended_at: Any, result: dict[str, Any]) -> None:
         row = self.session.get(AttemptRow, attempt_id)

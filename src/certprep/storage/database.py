@@ -54,7 +54,9 @@ def make_engine(url: str | None = None) -> Engine:
                 f"cannot create the data directory {path.parent}: {exc.strerror}"
             ) from None
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        # a ping before each checkout guards against a server that dropped the connection;
+        # an embedded SQLite file has no server
+        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     except Exception as exc:  # bad URL, missing driver
         raise StorageError(f"cannot use database URL {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":

@@ -97,8 +97,9 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     runtime.sessions  # open and migrate the database at start, not on the first request  # noqa: B018
     runtime.bank  # noqa: B018
 
-    from certprep.web import api, pages
+    from certprep.web import api, exam_api, pages
 
+    app.include_router(exam_api.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

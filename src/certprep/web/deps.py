@@ -53,7 +53,8 @@ class Ctx:
             raise BadInput(f"no skill {skill!r}")
 
 
-def context(request: Request) -> Ctx:
+async def context(request: Request) -> Ctx:
+    """(async: a plain function would cost a thread-pool hop on every request)"""
     app = request.app
     runtime: Runtime = app.state.runtime
     settings: WebSettings = app.state.settings

@@ -94,70 +94,77 @@ def start_practice(
     return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
 
 
+# Pages of an attempt are async: their reads and writes go through the same cached state and
+# group-commit writer as the API (see AttemptStore), never around them.
+
+
 @router.get("/attempts/{attempt_id}", response_class=HTMLResponse)
-def resume(attempt_id: str, ctx: Context) -> Response:
-    state = ctx.exams.state(attempt_id)
+async def resume(attempt_id: str, ctx: Context) -> Response:
+    state = await ctx.exams.state_async(attempt_id)
     if not state.is_open:
         return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
     return RedirectResponse(f"/attempts/{attempt_id}/q/{state.current + 1}", status_code=303)
 
 
 @router.get("/attempts/{attempt_id}/q/{number}", response_class=HTMLResponse)
-def question(request: Request, attempt_id: str, number: int, ctx: Context) -> Response:
-    state = ctx.exams.state(attempt_id)
+async def question(request: Request, attempt_id: str, number: int, ctx: Context) -> Response:
+    exams = ctx.exams
+    state = await exams.state_async(attempt_id)
     if not state.is_open:
         return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
     position = ctx.position(state, number)
     if state.paused:
-        state = ctx.exams.resume(attempt_id)
+        state = await exams.run_async(attempt_id, exams.resume_command())
     if state.current != position:
-        state = ctx.exams.visit(attempt_id, position)  # a reload resumes here
+        state = await exams.run_async(
+            attempt_id, exams.visit_command(position)
+        )  # reloads land here
     return render(
         request,
         "question.html",
         ctx,
         state=presenters.state_data(state, ctx.now()),
-        q=presenters.question_data(ctx.exams, state, position),
+        q=presenters.question_data(exams, state, position),
         practice=state.attempt.mode is Mode.PRACTICE,
     )
 
 
 @router.get("/attempts/{attempt_id}/review", response_class=HTMLResponse)
-def review(request: Request, attempt_id: str, ctx: Context) -> Response:
-    state = ctx.exams.state(attempt_id)
+async def review(request: Request, attempt_id: str, ctx: Context) -> Response:
+    state = await ctx.exams.state_async(attempt_id)
     if not state.is_open:
         return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
     return render(request, "review.html", ctx, state=presenters.state_data(state, ctx.now()))
 
 
 @router.post("/attempts/{attempt_id}/submit")
-def submit(attempt_id: str, ctx: Context) -> Response:
-    state = ctx.exams.state(attempt_id)
+async def submit(attempt_id: str, ctx: Context) -> Response:
+    state = await ctx.exams.state_async(attempt_id)
     if state.is_open:
-        ctx.exams.submit(attempt_id)
+        await ctx.exams.run_async(attempt_id, ctx.exams.submit_command())
     return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
 
 
 @router.post("/attempts/{attempt_id}/pause")
-def pause(attempt_id: str, ctx: Context) -> Response:
-    state = ctx.exams.state(attempt_id)
+async def pause(attempt_id: str, ctx: Context) -> Response:
+    state = await ctx.exams.state_async(attempt_id)
     if state.is_open and state.attempt.mode is Mode.PRACTICE and not state.paused:
-        ctx.exams.pause(attempt_id)
+        await ctx.exams.run_async(attempt_id, ctx.exams.pause_command())
     return RedirectResponse("/", status_code=303)
 
 
 @router.get("/attempts/{attempt_id}/report", response_class=HTMLResponse)
-def report(
+async def report(
     request: Request,
     attempt_id: str,
     ctx: Context,
     show: str = "all",
     domain: str | None = None,
 ) -> Response:
-    state = ctx.exams.state(attempt_id)
+    state = await ctx.exams.state_async(attempt_id)
     if state.is_open:
         return RedirectResponse(f"/attempts/{attempt_id}/q/{state.current + 1}", status_code=303)
-    result = ctx.exams.report(attempt_id)
+    result = ctx.exams.report_for(state)
     items = presenters.review_data(result)
     if show not in presenters.REVIEW_FILTERS:
         raise BadInput(f"show must be one of {', '.join(presenters.REVIEW_FILTERS)}")

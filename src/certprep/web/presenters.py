@@ -34,6 +34,20 @@ def state_data(state: AttemptState, now: datetime) -> dict[str, Any]:
     }
 
 
+def step_data(state: AttemptState, position: int, now: datetime) -> dict[str, Any]:
+    """What a page needs back after answering or flagging one question: small, since it is the
+    most frequent response of an exam."""
+    left = state.time_left(now)
+    return {
+        "status": state.status.value,
+        "number": position + 1,
+        "answered": position in state.answers,
+        "flagged": position in state.flags,
+        "answered_count": len(state.answers),
+        "time_left_seconds": int(left.total_seconds()) if left is not None else None,
+    }
+
+
 def feedback_data(q: Question) -> dict[str, Any]:
     order = q.form_item.option_order
     key = [d for d, a in enumerate(order) if q.item.options[a].correct]
@@ -51,6 +65,14 @@ def feedback_data(q: Question) -> dict[str, Any]:
         "explanation": q.item.explanation.strip(),
         "references": list(q.item.references),
     }
+
+
+def feedback_if_final(
+    service: ExamService, state: AttemptState, position: int
+) -> dict[str, Any] | None:
+    if not service.answer_is_final(state, position):
+        return None
+    return feedback_data(service.question(state, position))
 
 
 def question_data(service: ExamService, state: AttemptState, position: int) -> dict[str, Any]:

@@ -71,12 +71,13 @@
   const inputs = form ? Array.from(form.querySelectorAll('input[name="choice"]')) : [];
   const chosen = () => inputs.filter((i) => i.checked).map((i) => i.value);
 
-  function markNavigator(state) {
-    document.querySelectorAll(".nav-q").forEach((link) => {
-      const n = Number(link.dataset.n);
-      link.classList.toggle("answered", state.answered.includes(n));
-      link.classList.toggle("flagged", state.flagged.includes(n));
-    });
+  function markNavigator(result) {
+    const link = document.querySelector(`.nav-q[data-n="${result.number}"]`);
+    if (!link) return;
+    link.classList.toggle("answered", result.answered);
+    link.classList.toggle("flagged", result.flagged);
+    link.setAttribute("aria-label",
+      `Question ${result.number}, ${result.answered ? "answered" : "unanswered"}${result.flagged ? ", flagged" : ""}`);
   }
 
   let pending = Promise.resolve();
@@ -160,7 +161,7 @@
         const data = await call("PUT", `/questions/${number}/answer`, { choice: letters });
         markNavigator(data.state);
         say("");
-        if (data.question.feedback) showFeedback(data.question.feedback);
+        if (data.feedback) showFeedback(data.feedback);
       } catch (e) { /* shown by call() */ }
     });
   }

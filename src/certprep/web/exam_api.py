@@ -1,0 +1,114 @@
+"""The calls a learner makes every few seconds of an exam: answer, clear, flag, visit.
+
+They are the server's hottest path, so they are written lean: they run on the event loop
+(the database write is handed to the group-commit StepWriter and awaited, never done in a
+thread hop), read their JSON body with one pydantic call instead of FastAPI's body machinery
+(the schema is still published in the OpenAPI document), and answer with a small document.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
+
+from certprep.services.attempt_store import Command
+from certprep.web import presenters
+from certprep.web.deps import Ctx, context
+from certprep.web.security import verify_csrf
+
+router = APIRouter(prefix="/api/attempts/{attempt_id}")
+Letter = Annotated[str, Field(pattern=r"^[A-Fa-f]$")]
+M = TypeVar("M", bound=BaseModel)
+
+
+class Answer(BaseModel):
+    choice: list[Letter] = Field(min_length=1, max_length=6)
+
+
+class Flag(BaseModel):
+    flagged: bool
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """A JSON response built directly (no encoder pass over data that is already plain)."""
+    return Response(
+        json.dumps(data, separators=(",", ":")), status_code, media_type="application/json"
+    )
+
+
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
+
+
+async def _begin(request: Request) -> Ctx:
+    await verify_csrf(request)
+    return await context(request)
+
+
+async def _body(request: Request, model: type[M]) -> M:
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from None
+
+
+async def _step(ctx: Ctx, attempt_id: str, position: int, command: Command) -> dict[str, Any]:
+    state = await ctx.exams.run_async(attempt_id, command)
+    return presenters.step_data(state, position, ctx.now())
+
+
+@router.put(
+    "/questions/{number}/answer",
+    summary="Answer or change an answer; in practice the feedback comes back with it",
+    openapi_extra=_body_schema(Answer),
+)
+async def put_answer(request: Request, attempt_id: str, number: int) -> Response:
+    ctx = await _begin(request)
+    body = await _body(request, Answer)
+    choice = sorted({ord(c.upper()) - 65 for c in body.choice})
+    state = await ctx.exams.run_async(attempt_id, ctx.exams.answer_command(number - 1, choice))
+    return json_response(
+        {
+            "state": presenters.step_data(state, number - 1, ctx.now()),
+            "feedback": presenters.feedback_if_final(ctx.exams, state, number - 1),
+        }
+    )
+
+
+@router.delete("/questions/{number}/answer", summary="Clear an answer")
+async def clear_answer(request: Request, attempt_id: str, number: int) -> Response:
+    ctx = await _begin(request)
+    return json_response(
+        await _step(ctx, attempt_id, number - 1, ctx.exams.clear_command(number - 1))
+    )
+
+
+@router.put(
+    "/questions/{number}/flag",
+    summary="Flag or unflag for review",
+    openapi_extra=_body_schema(Flag),
+)
+async def put_flag(request: Request, attempt_id: str, number: int) -> Response:
+    ctx = await _begin(request)
+    body = await _body(request, Flag)
+    command = ctx.exams.flag_command(number - 1, body.flagged)
+    return json_response(await _step(ctx, attempt_id, number - 1, command))
+
+
+@router.post("/visit/{number}", summary="Record where the learner is")
+async def visit(request: Request, attempt_id: str, number: int) -> Response:
+    ctx = await _begin(request)
+    return json_response(
+        await _step(ctx, attempt_id, number - 1, ctx.exams.visit_command(number - 1))
+    )
