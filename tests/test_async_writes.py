@@ -4,6 +4,9 @@ processes (each with its own cache and writer) on one database. SQLite and Postg
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +15,13 @@ from certprep.bank.loader import Bank
 from certprep.clock import FixedClock
 from certprep.domain.attempt import Status, TimeUp
 from certprep.services.exams import ExamService
+
+
+def run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run on a fresh event loop in a thread of its own (the browser tests keep a loop running
+    in the main thread for the whole session)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def worker(sessions: sessionmaker[Session], bank: Bank, clock: FixedClock) -> ExamService:
@@ -31,7 +41,7 @@ def test_concurrent_answers_are_all_committed_in_order(
     async def main() -> None:
         await asyncio.gather(*(learner(a) for a in attempts))
 
-    asyncio.run(main())
+    run(main())
     assert svc.writer.steps == 160 and svc.writer.batches < 160  # they were grouped
     for attempt_id in attempts:
         fresh = worker(sessions, bank, clock).state(attempt_id)
@@ -53,7 +63,7 @@ def test_a_stale_cache_loses_the_race_and_catches_up(
         with pytest.raises(Exception, match="is over"):
             await b.run_async(attempt_id, b.answer_command(5, [0]))
 
-    asyncio.run(main())
+    run(main())
     final = worker(sessions, bank, clock).state(attempt_id)
     assert final.status is Status.SUBMITTED and set(final.answers) == {0} and final.last_seq == 2
 
@@ -73,7 +83,7 @@ def test_later_writes_built_on_a_lost_race_fail_with_it(
             b.run_async(attempt_id, b.answer_command(2, [0])),
         )
 
-    asyncio.run(main())
+    run(main())
     final = worker(sessions, bank, clock).state(attempt_id)
     assert final.flags == {9} and set(final.answers) == {1, 2} and final.last_seq == 3
 
@@ -89,6 +99,6 @@ def test_time_up_on_the_async_path_submits_and_refuses(
         with pytest.raises(TimeUp):
             await svc.run_async(attempt_id, svc.answer_command(0, [0]))
 
-    asyncio.run(main())
+    run(main())
     row = svc.history()[0]
     assert row.status == "expired" and row.result is not None
