@@ -312,7 +312,7 @@ def serve(
 
     Runtime.from_environment().sessions  # migrate once, before the workers start  # noqa: B018
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    console().print(
+    console(soft_wrap=True).print(
         f"certprep is running: open [bold]http://{shown}:{port}/[/] in your browser (Ctrl-C stops it)."
     )
     uvicorn.run(
