@@ -117,3 +117,42 @@ def test_every_option_is_documented_in_the_readme() -> None:
             "--review",
         }:
             assert option in readme, f"{option} of certprep {name} is not in the README"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["review"], "Nothing to review yet"),
+        (["plan", "--exam-date", "2026-02-01"], "day(s) to 2026-02-01"),
+        (["plan"], "Not ready yet: take 3 more full practice exam(s)"),
+        (["mastery"], "No answers yet"),
+        (["exam-log"], "No real exam logged"),
+    ],
+)
+def test_learning_commands_say_something_sensible_with_no_history(
+    runtime: Runtime, args: list[str], says: str
+) -> None:
+    result = runner.invoke(app, args, obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert says in " ".join(result.output.split())
+
+
+def test_adaptive_practice_on_a_fresh_install(runtime: Runtime) -> None:
+    result = runner.invoke(
+        app, ["practice", "--adaptive", "--count", "2"], input="q\n", obj=runtime
+    )
+    assert result.exit_code == 0 and "Practice: 2 questions" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["plan", "--exam-date", "tomorrow"], "must be YYYY-MM-DD"),
+        (["plan", "--exam-date", "2025-01-01"], "must be after today"),
+        (["plan", "--done", "12"], "no step 12"),
+        (["exam-log", "--add", "2026-01-01", "--score", "2000"], "between 100 and 1000"),
+    ],
+)
+def test_bad_learning_input(runtime: Runtime, args: list[str], message: str) -> None:
+    result = runner.invoke(app, args, obj=runtime)
+    assert result.exit_code == 2 and message in " ".join(result.output.split())

@@ -106,7 +106,7 @@ def test_accommodation_adds_thirty_minutes(runtime: Runtime) -> None:
 
 def test_practice_gives_feedback_after_each_answer(runtime: Runtime) -> None:
     output = invoke(
-        runtime, ["practice", "--domain", "3", "--count", "3", "--seed", "2"], "a\n\nb\n\nc\ny\n"
+        runtime, ["practice", "--domain", "3", "--count", "3", "--seed", "2"], "a\n\nb\n\nc\n\ny\n"
     )
     assert output.count("Feedback") == 3
     assert "Practice finished:" in output and "of 3 right" in output

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from certprep.bank.loader import Bank
     from certprep.services.exams import ExamService
+    from certprep.services.learning import LearningService
 
 
 @dataclass
@@ -46,7 +47,15 @@ class Runtime:
         return open_database(self.database_url)
 
     @cached_property
+    def learning(self) -> LearningService:
+        from certprep.services.learning import LearningService
+
+        return LearningService(self.sessions, self.bank, self.clock, self.learner)
+
+    @cached_property
     def exams(self) -> ExamService:
         from certprep.services.exams import ExamService
 
-        return ExamService(self.sessions, self.bank, self.clock, self.learner)
+        service = ExamService(self.sessions, self.bank, self.clock, self.learner)
+        service.learning = self.learning
+        return service

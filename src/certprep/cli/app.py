@@ -160,6 +160,10 @@ def practice(
     source: Annotated[
         str, typer.Option(help="Which questions: all, unseen, missed (wrong before) or flagged.")
     ] = "all",
+    adaptive: Annotated[
+        bool,
+        typer.Option("--adaptive", help="Pick items near your ability in your weakest areas."),
+    ] = False,
 ) -> None:
     """Drill questions with instant feedback: rationale for every option, explanation, links."""
     from certprep.domain.attempt import Mode
@@ -192,8 +196,13 @@ def practice(
         if state.paused:
             state = rt.exams.resume(open_id)
     else:
-        where = PracticeFilter(domain=domain, task=task, skill=skill)
-        state = rt.exams.start_practice(where, count, minutes, seed, chosen_source)
+        if adaptive:
+            state = rt.exams.start_selected(
+                rt.learning.adaptive_selection(count, seed), minutes, seed
+            )
+        else:
+            where = PracticeFilter(domain=domain, task=task, skill=skill)
+            state = rt.exams.start_practice(where, count, minutes, seed, chosen_source)
         out.print(f"Practice: {len(state.attempt.form)} questions. Attempt {state.attempt.id}.")
     _run_and_report(rt, out, state, review=False)
 
@@ -389,6 +398,9 @@ def bank_schema() -> None:
     from certprep.domain.items import ItemFile
 
     typer.echo(json.dumps(ItemFile.model_json_schema(), indent=2))
+
+
+from certprep.cli import learning_cmds  # noqa: E402, F401  (registers its commands)
 
 
 def main() -> None:

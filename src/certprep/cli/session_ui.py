@@ -74,10 +74,11 @@ class SessionUI:
             state = svc.answer(attempt_id, position, chosen)
             if state.attempt.mode is Mode.PRACTICE:
                 q = svc.question(state, position)
-                render.feedback(self.console, q, svc.is_correct(state, position))
+                correct = svc.is_correct(state, position)
+                render.feedback(self.console, q, correct)
+                self._rate_if_right(state, position, correct)
                 if position == total - 1:
                     return self._end(state, position)
-                self.read("Enter for the next question ")
             if position == total - 1:
                 return state, position, False
             return svc.visit(attempt_id, position + 1), position + 1, False  # resume lands here
@@ -110,6 +111,24 @@ class SessionUI:
             return state, position, False
         self.console.print(f"[red]Not a command: {command!r}.[/] {HELP}")
         return state, position, False
+
+    def _rate_if_right(self, state: AttemptState, position: int, correct: bool) -> None:
+        """After a right answer the learner may say it was hard or easy (it tunes the review
+        schedule); after a wrong one the item is already scheduled for review."""
+        last = position == len(state.attempt.form) - 1
+        go_on = "Enter to finish" if last else "Enter for the next question"
+        if not correct or self.service.learning is None:
+            self.read(f"{go_on} ")
+            return
+        reply = self.read(f"{go_on} (or h: it was hard, e: it was easy) ").strip().lower()
+        if reply in ("h", "e"):
+            from certprep.domain.review import SelfRating
+
+            rating = SelfRating.HARD if reply == "h" else SelfRating.EASY
+            item_id = state.attempt.form.items[position].item_id
+            due = self.service.learning.self_rate(item_id, state.attempt.id, rating)
+            when = f"; next review {due:%Y-%m-%d}" if due else ""
+            self.console.print(f"Noted: {rating.value}{when}.")
 
     def _end(self, state: AttemptState, position: int) -> tuple[AttemptState, int, bool]:
         """Ask, then submit; the loop ends only if the learner confirmed."""

@@ -53,6 +53,7 @@ class ExamFormat(_Frozen):
     passing_score: int
     multiple_response_scoring: str = "all-or-nothing"
     retake_wait_days: int = Field(ge=0)
+    certification_valid_years: int = Field(default=3, ge=1)
     item_types: tuple[str, ...] = ("single", "multiple")
     scoring: Scoring = Scoring()
 

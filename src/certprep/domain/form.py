@@ -168,3 +168,9 @@ def assemble_practice(
         raise FormError(["no live items match this selection"])
     picked = _draw(rng, pool, count, seen, set())
     return Form(tuple(_form_item(rng, bp, item, True) for item in picked), seed)
+
+
+def form_of(bp: Blueprint, items: list[Item], seed: int) -> Form:
+    """A practice form of exactly these items, in order, options shuffled."""
+    rng = random.Random(seed)
+    return Form(tuple(_form_item(rng, bp, item, True) for item in items), seed)

@@ -18,12 +18,9 @@ from certprep.domain.scoring import is_correct
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One answer-or-flag step of one attempt, with what the attempt was."""
+    """One answer-or-flag step of one attempt, with the item it was about."""
 
     attempt_id: str
-    started_at: datetime
-    mode: str
-    finished: bool
     item_id: str
     seq: int
     kind: str
@@ -48,10 +45,11 @@ def item_records(
     log: Iterable[LogEntry],
     items: Mapping[str, Item],
 ) -> dict[str, ItemRecord]:
-    """``shown``: (attempt id, item id, started at, mode, finished) for every item ever shown."""
+    """``shown``: (attempt id, item id, started at, mode, finished) for every item ever shown;
+    ``log``: the answer and flag steps in log order (attempt, then sequence number)."""
     answers: dict[tuple[str, str], frozenset[int] | None] = {}
     flags: dict[tuple[str, str], bool] = {}
-    for e in sorted(log, key=lambda e: (e.attempt_id, e.seq)):
+    for e in log:  # in log order: by attempt, then sequence number
         key = (e.attempt_id, e.item_id)
         if e.kind in ("answer", "change"):
             answers[key] = frozenset(e.choice or ())

@@ -53,6 +53,9 @@ class AttemptStore:
         self.cache = cache if cache is not None else AttemptCache()
         self.writer = writer if writer is not None else StepWriter(sessions.kw["bind"])
 
+    def after_commit(self, before: AttemptState, step: Step, after: AttemptState) -> None:
+        """Called once a step is committed (the learning engine listens here)."""
+
     def closing_result(self, state: AttemptState) -> dict[str, Any]:
         """The result stored with an attempt when it ends (see ExamService)."""
         raise NotImplementedError
@@ -101,6 +104,7 @@ class AttemptStore:
                 state, epoch = self._load(repo, attempt_id, catch_up or command is None)
                 expiry = rules.expiry_step(state, self.clock.now())
                 step = expiry if expiry is not None else (command(state) if command else None)
+                before = state
                 if step is not None:
                     repo.append(attempt_id, step)
                     state = rules.apply(state, step)
@@ -113,6 +117,8 @@ class AttemptStore:
                         )
                     timed_out = expiry is not None and command is not None
             self.cache.put(state, epoch)  # only what was committed
+        if step is not None:
+            self.after_commit(before, step, state)
         if timed_out:
             raise rules.TimeUp(f"time is up: attempt {attempt_id} was submitted when it ran out")
         return state
@@ -146,6 +152,7 @@ class AttemptStore:
             except BaseException:
                 self.cache.drop(attempt_id)
                 raise
+            self.after_commit(state, step, after)
             if expiry is not None and command is not None:
                 raise rules.TimeUp(
                     f"time is up: attempt {attempt_id} was submitted when it ran out"

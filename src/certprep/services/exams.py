@@ -18,11 +18,13 @@ from certprep.domain.form import (
     PracticeFilter,
     assemble_exam,
     assemble_practice,
+    form_of,
 )
 from certprep.domain.history import ItemRecord, item_records
 from certprep.domain.items import Item
 from certprep.domain.scoring import ScoreReport, is_correct, score
 from certprep.services.attempt_store import AttemptStore, Command
+from certprep.services.learning import LearningService, outcomes_of
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.tables import AttemptRow
 
@@ -72,9 +74,18 @@ class ExamService(AttemptStore):
     """Exams and practice sessions for one learner. Writes go through AttemptStore: ``answer``
     and friends synchronously (the terminal), ``run_async`` with a command (the web app)."""
 
+    learning: LearningService | None = None
+
     def for_learner(self, learner: str) -> ExamService:
         """The same service (bank, database, clock, cache, writer) acting for another learner."""
-        return ExamService(self.sessions, self.bank, self.clock, learner, self.cache, self.writer)
+        other = ExamService(self.sessions, self.bank, self.clock, learner, self.cache, self.writer)
+        other.learning = self.learning.for_learner(learner) if self.learning else None
+        return other
+
+    def after_commit(self, before: AttemptState, step: Step, after: AttemptState) -> None:
+        """Misses and flags start review cards; answers in review sessions rate them."""
+        if self.learning is not None:
+            self.learning.record(outcomes_of(before, step, after, self.bank.items))
 
     # -- starting ---------------------------------------------------------------------------
     def preview_form(self, seed: int) -> Form:
@@ -132,6 +143,19 @@ class ExamService(AttemptStore):
             lambda seen: assemble_practice(self.index, seed, count, where, seen),
             limit,
             False,
+        )
+
+    def start_selected(
+        self, item_ids: list[str], minutes: int | None = None, seed: int | None = None
+    ) -> AttemptState:
+        """A practice session of exactly these items, in this order (reviews, adaptive drills)."""
+        if not item_ids:
+            raise FormError(["no items to practise"])
+        seed = _seed(seed)
+        items = [self.bank.items[i] for i in item_ids]
+        limit = timedelta(minutes=minutes) if minutes else None
+        return self._start(
+            Mode.PRACTICE, lambda seen: form_of(self.bank.blueprint, items, seed), limit, False
         )
 
     def _start(

@@ -74,6 +74,7 @@ _STEPS_AFTER = (
     .where(_STEPS.c.attempt_id == bindparam("attempt_id"), _STEPS.c.seq > bindparam("seq"))
     .order_by(_STEPS.c.seq)
 )
+_ANSWER_KINDS = ("answer", "change", "clear", "flag", "unflag")
 #: Prebuilt, so the hot path pays no statement construction (SQLAlchemy caches its compilation).
 INSERT_STEP = insert(StepRow)
 
@@ -176,56 +177,46 @@ class AttemptRepository:
 
     def shown_items(self, learner: str) -> list[tuple[str, str, Any, str, bool]]:
         """(attempt id, item id, started at, mode, finished) for every item shown to a learner."""
-        rows = self.session.execute(
-            select(
-                AttemptItemRow.attempt_id,
-                AttemptItemRow.item_id,
-                AttemptRow.started_at,
-                AttemptRow.mode,
-                AttemptRow.status,
+        rows = (
+            self.session.connection()
+            .execute(
+                select(
+                    AttemptItemRow.attempt_id,
+                    AttemptItemRow.item_id,
+                    AttemptRow.started_at,
+                    AttemptRow.mode,
+                    AttemptRow.status,
+                )
+                .join(AttemptRow, AttemptRow.id == AttemptItemRow.attempt_id)
+                .where(AttemptItemRow.learner == learner)
             )
-            .join(AttemptRow, AttemptRow.id == AttemptItemRow.attempt_id)
-            .where(AttemptItemRow.learner == learner)
-        ).all()
+            .all()
+        )
         return [(r[0], r[1], r[2], r[3], r[4] != "in_progress") for r in rows]
 
     def answer_log(self, learner: str) -> list[LogEntry]:
-        """Every answer, change, clear, flag and unflag step of a learner, with its item."""
-        rows = self.session.execute(
+        """Every answer, change, clear, flag and unflag step of a learner, with its item, in
+        log order (attempt, then sequence number)."""
+        query = (
             select(
                 StepRow.attempt_id,
-                AttemptRow.started_at,
-                AttemptRow.mode,
-                AttemptRow.status,
                 AttemptItemRow.item_id,
                 StepRow.seq,
                 StepRow.kind,
                 StepRow.choice,
             )
-            .join(AttemptRow, AttemptRow.id == StepRow.attempt_id)
+            .select_from(AttemptRow)
+            .join(StepRow, StepRow.attempt_id == AttemptRow.id)
             .join(
                 AttemptItemRow,
                 (AttemptItemRow.attempt_id == StepRow.attempt_id)
                 & (AttemptItemRow.position == StepRow.position),
             )
-            .where(
-                AttemptRow.learner == learner,
-                StepRow.kind.in_(("answer", "change", "clear", "flag", "unflag")),
-            )
-        ).all()
-        return [
-            LogEntry(
-                r[0],
-                r[1],
-                r[2],
-                r[3] != "in_progress",
-                r[4],
-                r[5],
-                r[6],
-                tuple(r[7]) if r[7] else None,
-            )
-            for r in rows
-        ]
+            .where(AttemptRow.learner == learner, StepRow.kind.in_(_ANSWER_KINDS))
+            .order_by(StepRow.attempt_id, StepRow.seq)
+        )
+        rows = self.session.connection().execute(query).all()
+        return [LogEntry(r[0], r[1], r[2], r[3], tuple(r[4]) if r[4] else None) for r in rows]
 
     def seen_items(self, learner: str) -> set[str]:
         return set(

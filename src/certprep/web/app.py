@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         AccountService(runtime.sessions, runtime.clock) if settings.multi_user else None
     )
     runtime.sessions  # open and migrate the database at start, not on the first request  # noqa: B018
-    runtime.bank  # noqa: B018
+    runtime.bank.index  # load the bank and index it  # noqa: B018
+    gc.freeze()  # the bank lives as long as the process: keep it out of the collector's scans
 
     from certprep.web import api, exam_api, pages
 

@@ -1,0 +1,208 @@
+"""``certprep review``, ``mastery``, ``plan`` and ``exam-log``: the learning engine in the
+terminal. (``practice --adaptive`` lives with ``practice``.)"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from certprep.cli.app import _run_and_report, app, console, runtime, user_errors
+
+
+@app.command()
+@user_errors
+def review(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option(min=1, max=200, help="At most this many due items.")] = 20,
+) -> None:
+    """Review what is due today (missed and flagged items, scheduled by FSRS), with feedback."""
+    rt = runtime(ctx)
+    out = console()
+    due = rt.learning.due_items()
+    if not due:
+        upcoming = sorted(rt.learning.reviews_by_day().items())
+        if upcoming:
+            first, n = upcoming[0]
+            out.print(f"Nothing is due now. Next: {n} item(s) on {first:%Y-%m-%d}.")
+        else:
+            out.print(
+                "Nothing to review yet: items you miss or flag in an exam or practice come back here "
+                "on a spaced schedule. Start with [bold]certprep practice[/] or [bold]certprep exam[/]."
+            )
+        return
+    state = rt.exams.start_selected(due[:count])
+    out.print(
+        f"Review: {len(state.attempt.form)} of {len(due)} due item(s). Attempt {state.attempt.id}."
+    )
+    _run_and_report(rt, out, state, review=False)
+
+
+@app.command()
+@user_errors
+def mastery(
+    ctx: typer.Context,
+    skills: Annotated[bool, typer.Option("--skills", help="Show every skill too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Mastery per domain and task statement (with its uncertainty) and what to study next."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    rt = runtime(ctx)
+    masteries = rt.learning.mastery()
+    ranked = rt.learning.study_next(masteries)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "mastery": {k: asdict(v) for k, v in masteries.items()},
+                    "study_next": [
+                        {
+                            "task": s.task,
+                            "title": s.title,
+                            "gain": s.gain,
+                            "items": rt.learning.suggested_items(s.task),
+                        }
+                        for s in ranked[:5]
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    out = console()
+    overall = masteries["all"]
+    if overall.answered == 0:
+        out.print(
+            "No answers yet, so every area shows the starting estimate (wide intervals). Practise to see yours."
+        )
+    table = Table(title="Mastery (probability of answering a typical item right, 80% interval)")
+    for col in ("Area", "Answered", "Right", "Mastery", "80% interval"):
+        table.add_column(col)
+    bp = rt.bank.blueprint
+    for d in bp.domains:
+        rows = [(f"[bold]Domain {d.id}: {d.name}[/]", masteries[f"domain:{d.id}"])]
+        rows += [(f"  {t.id} {t.title[:50]}", masteries[f"task:{t.id}"]) for t in d.tasks]
+        if skills:
+            rows += [(f"    {s.id}", masteries[f"skill:{s.id}"]) for t in d.tasks for s in t.skills]
+        for label, m in rows:
+            table.add_row(
+                label,
+                str(m.answered),
+                str(m.right),
+                f"{m.mastery:.0%}",
+                f"{m.low:.0%}-{m.high:.0%}",
+            )
+    out.print(table)
+    out.print("[bold]What to study next[/] (most exam score to gain first):")
+    for n, s in enumerate(ranked[:5], start=1):
+        items = (
+            ", ".join(rt.learning.suggested_items(s.task, 3)) or "all seen; review what you missed"
+        )
+        out.print(
+            f" {n}. Task {s.task} {s.title[:60]} — mastery {s.mastery.mastery:.0%}; try: {items}"
+        )
+    out.print(
+        "Drill them with [bold]certprep practice --adaptive[/] or [bold]certprep practice --task T[/]."
+    )
+
+
+@app.command()
+@user_errors
+def plan(
+    ctx: typer.Context,
+    exam_date: Annotated[
+        str | None,
+        typer.Option("--exam-date", help="Your exam date (YYYY-MM-DD): adds a daily plan."),
+    ] = None,
+    done: Annotated[
+        int | None, typer.Option(help="Mark a step of the checklist done (1-10).")
+    ] = None,
+    undo: Annotated[int | None, typer.Option(help="Mark a step not done.")] = None,
+) -> None:
+    """The exam guide's ten preparation steps, readiness to book, and a day-by-day plan."""
+    from certprep.errors import CertprepError
+
+    rt = runtime(ctx)
+    out = console()
+    if done is not None:
+        rt.learning.check_step(done, True)
+    if undo is not None:
+        rt.learning.check_step(undo, False)
+    for status in rt.learning.checklist():
+        mark = "[green]✔[/]" if status.done else "[ ]"
+        out.print(f" {mark} {status.step.number:>2}. {status.step.title} — {status.progress}")
+    ready = rt.learning.readiness()
+    verdict = (
+        "[bold green]Ready: book the exam.[/]" if ready.ready else f"Not ready yet: {ready.reason}."
+    )
+    scores = ", ".join(map(str, ready.recent_scores)) or "none yet"
+    out.print(
+        f"\n{verdict} Recent practice exam scores: {scores}; estimated pass probability "
+        f"{ready.pass_probability:.0%}. Rule: the last 3 practice exams all 800+ and 80% estimated."
+    )
+    if exam_date is None:
+        out.print("Add [bold]--exam-date YYYY-MM-DD[/] for a day-by-day plan.")
+        return
+    try:
+        day = date.fromisoformat(exam_date)
+    except ValueError:
+        raise CertprepError(f"--exam-date must be YYYY-MM-DD, not {exam_date!r}") from None
+    days = rt.learning.plan(day)
+    out.print(f"\n[bold]{len(days)} day(s) to {day:%Y-%m-%d}[/]")
+    for d in days:
+        parts = []
+        if d.mock_exam:
+            parts.append("FULL PRACTICE EXAM")
+        if d.reviews:
+            parts.append(f"{d.reviews} review(s)")
+        if d.new_items:
+            parts.append(
+                f"{d.new_items} new question(s)" + (f" in {', '.join(d.focus)}" if d.focus else "")
+            )
+        parts += d.notes
+        out.print(f" {d.day:%a %Y-%m-%d}: {'; '.join(parts) or 'rest'}")
+
+
+@app.command("exam-log")
+@user_errors
+def exam_log(
+    ctx: typer.Context,
+    add: Annotated[
+        str | None, typer.Option(help="Log a real exam taken on this date (YYYY-MM-DD).")
+    ] = None,
+    passed: Annotated[
+        bool, typer.Option("--passed/--failed", help="The result of the logged exam.")
+    ] = False,
+    score: Annotated[int | None, typer.Option(help="The scaled score, if you know it.")] = None,
+) -> None:
+    """Your real exam attempts: the earliest retake after a fail, renewal after a pass."""
+    from certprep.errors import CertprepError
+
+    rt = runtime(ctx)
+    out = console()
+    if add is not None:
+        try:
+            taken = date.fromisoformat(add)
+        except ValueError:
+            raise CertprepError(f"--add must be YYYY-MM-DD, not {add!r}") from None
+        rt.learning.add_real_exam(taken, passed, score)
+    exams = rt.learning.real_exams()
+    if not exams:
+        out.print(
+            "No real exam logged. After you sit it: certprep exam-log --add YYYY-MM-DD --passed|--failed"
+        )
+        return
+    for e in exams:
+        result = "passed" if e.passed else "failed"
+        extra = (
+            f"renew by {e.renew_by:%Y-%m-%d}"
+            if e.renew_by
+            else f"earliest retake {e.retake_from:%Y-%m-%d}"
+        )
+        shown = f" ({e.score})" if e.score is not None else ""
+        out.print(f" {e.taken_on:%Y-%m-%d}: {result}{shown}; {extra}. Attempts are unlimited.")
