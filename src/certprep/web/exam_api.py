@@ -15,6 +15,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
+from certprep.domain.attempt import AttemptError, Mode
+from certprep.domain.review import SelfRating
 from certprep.services.attempt_store import Command
 from certprep.web import presenters
 from certprep.web.deps import Ctx, context
@@ -112,3 +114,25 @@ async def visit(request: Request, attempt_id: str, number: int) -> Response:
     return json_response(
         await _step(ctx, attempt_id, number - 1, ctx.exams.visit_command(number - 1))
     )
+
+
+class SelfRatingBody(BaseModel):
+    rating: SelfRating
+
+
+@router.post(
+    "/questions/{number}/rating",
+    summary="Practice: say a right answer was hard or easy (tunes its review schedule)",
+    openapi_extra=_body_schema(SelfRatingBody),
+)
+async def rate(request: Request, attempt_id: str, number: int) -> Response:
+    ctx = await _begin(request)
+    body = await _body(request, SelfRatingBody)
+    state = await ctx.exams.state_async(attempt_id)
+    position = ctx.position(state, number)
+    if state.attempt.mode is not Mode.PRACTICE or position not in state.answers:
+        raise AttemptError("rate a practice question after answering it")
+    due = ctx.learning.self_rate(
+        state.attempt.form.items[position].item_id, attempt_id, body.rating
+    )
+    return json_response({"next_review": due.isoformat() if due else None})

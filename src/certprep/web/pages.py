@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -56,6 +57,7 @@ def home(request: Request, ctx: Context) -> HTMLResponse:
         request,
         "home.html",
         ctx,
+        due=len(ctx.learning.due_items()),
         domains=ctx.blueprint.domains,
         open_attempts=[r for r in rows if r.status == "in_progress"],
         recent=[r for r in rows if r.status != "in_progress"][:5],
@@ -96,6 +98,48 @@ def start_practice(
 
 # Pages of an attempt are async: their reads and writes go through the same cached state and
 # group-commit writer as the API (see AttemptStore), never around them.
+
+
+@router.post("/review")
+def start_review(ctx: Context) -> Response:
+    due = ctx.learning.due_items()
+    if not due:
+        raise BadInput("nothing is due for review now")
+    state = ctx.exams.start_selected(due[:20])
+    return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
+
+
+@router.post("/practice/adaptive")
+def start_adaptive(ctx: Context, count: Annotated[int, Form(ge=1, le=100)] = 10) -> Response:
+    state = ctx.exams.start_selected(ctx.learning.adaptive_selection(count))
+    return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request, ctx: Context, exam_date: str | None = None) -> HTMLResponse:
+    days = None
+    if exam_date:
+        try:
+            day = date.fromisoformat(exam_date)
+        except ValueError:
+            raise BadInput("the exam date must be YYYY-MM-DD") from None
+        days = ctx.learning.plan(day)
+    return render(
+        request,
+        "plan.html",
+        ctx,
+        steps=ctx.learning.checklist(),
+        ready=ctx.learning.readiness(),
+        days=days,
+        exam_date=exam_date or "",
+        real_exams=ctx.learning.real_exams(),
+    )
+
+
+@router.post("/plan/steps/{number}")
+def toggle_step(number: int, ctx: Context, done: Annotated[str, Form()] = "on") -> Response:
+    ctx.learning.check_step(number, done == "on")
+    return RedirectResponse("/plan", status_code=303)
 
 
 @router.get("/attempts/{attempt_id}", response_class=HTMLResponse)
@@ -188,6 +232,8 @@ async def report(
 def progress_page(request: Request, ctx: Context) -> HTMLResponse:
     rows = ctx.exams.history(limit=500)
     summary = progress(rows, ctx.blueprint)
+    masteries = ctx.learning.mastery()
+    ranked = ctx.learning.study_next(masteries)[:5]
     exam = ctx.blueprint.exam
     return render(
         request,
@@ -197,6 +243,8 @@ def progress_page(request: Request, ctx: Context) -> HTMLResponse:
         rows=rows,
         chart=charts.score_chart(summary.exams, exam.scale.min, exam.scale.max, exam.passing_score),
         blueprint=ctx.blueprint,
+        mastery=masteries,
+        study_next=[(s, ctx.learning.suggested_items(s.task, 3)) for s in ranked],
     )
 
 

@@ -81,15 +81,17 @@
   }
 
   let pending = Promise.resolve();
+  let saves = 0;
   function saveAnswer() {
     const letters = chosen();
+    const mine = ++saves;
     say("Saving…");
     pending = pending.then(async () => {
       const state = letters.length
         ? (await call("PUT", `/questions/${number}/answer`, { choice: letters })).state
         : await call("DELETE", `/questions/${number}/answer`);
       markNavigator(state);
-      say("Saved");
+      if (mine === saves) say("Saved"); // only once the last change is saved
     }).catch(() => {});
     return pending;
   }
@@ -130,12 +132,35 @@
       li.append(a); refs.append(li);
     });
     box.append(head, list, explanation, refs);
+    if (feedback.correct) box.append(rateButtons());
     box.hidden = false;
     form.querySelector("fieldset").disabled = true;
     const check = document.getElementById("check");
     if (check) check.remove();
     head.tabIndex = -1;
     head.focus();
+  }
+
+  function rateButtons() {
+    const row = document.createElement("div");
+    row.className = "rate";
+    const label = document.createElement("span");
+    label.textContent = "How was it?";
+    row.append(label);
+    [["hard", "It was hard"], ["easy", "It was easy"]].forEach(([value, text]) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = text;
+      button.addEventListener("click", async () => {
+        try {
+          const data = await call("POST", `/questions/${number}/rating`, { rating: value });
+          row.replaceChildren(document.createTextNode(
+            data.next_review ? `Noted. Next review: ${data.next_review.slice(0, 10)}.` : "Noted."));
+        } catch (e) { /* shown by call() */ }
+      });
+      row.append(button);
+    });
+    return row;
   }
 
   inputs.forEach((input) => {
