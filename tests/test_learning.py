@@ -18,6 +18,7 @@ from certprep.domain.mastery import Response, mastery_by_area, study_next
 from certprep.domain.review import SelfRating
 from certprep.domain.study_plan import daily_plan, mock_days, readiness
 from certprep.runtime import Runtime
+from certprep.services.learning import Outcome
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -186,3 +187,27 @@ def test_checklist_fills_in_what_certprep_sees(runtime: Runtime) -> None:
 def test_practice_filter_still_works_with_learning(runtime: Runtime) -> None:
     state = runtime.exams.start_practice(PracticeFilter(task="1.2"), 2, seed=1)
     assert {f.task for f in state.attempt.form.items} == {"1.2"}
+
+
+def test_fsrs_parameters_are_optimised_from_the_learners_history(
+    runtime: Runtime, clock: FixedClock
+) -> None:
+    import random
+
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    learning = runtime.learning
+    with pytest.raises(Exception, match="needs at least 100"):
+        learning.optimize()
+    rng = random.Random(7)
+    items = sorted(runtime.bank.items)[:120]
+    learning.record([Outcome(i, False, False, clock.now()) for i in items])
+    for _ in range(6):  # each card reviewed when due; this learner forgets more than FSRS assumes
+        assert set(learning.due_items(T0 + timedelta(days=3650))) == set(items)
+        clock.advance(days=7)
+        learning.record([Outcome(i, rng.random() < 0.55, False, clock.now()) for i in items])
+    used, params = learning.optimize()
+    assert used == 120 * 7
+    assert len(params) == len(DEFAULT_PARAMETERS) and params != list(DEFAULT_PARAMETERS)
+    fresh = runtime.learning.for_learner("local")  # a new request sees the stored parameters
+    assert list(fresh.scheduler.parameters) == params

@@ -17,10 +17,17 @@ from certprep.cli.app import _run_and_report, app, console, runtime, user_errors
 def review(
     ctx: typer.Context,
     count: Annotated[int, typer.Option(min=1, max=200, help="At most this many due items.")] = 20,
+    optimize: Annotated[
+        bool, typer.Option("--optimize", help="Fit the schedule to your own review history first.")
+    ] = False,
 ) -> None:
     """Review what is due today (missed and flagged items, scheduled by FSRS), with feedback."""
     rt = runtime(ctx)
     out = console()
+    if optimize:
+        with out.status("Optimising your review schedule from your history..."):
+            used, _ = rt.learning.optimize()
+        out.print(f"Your schedule now follows FSRS parameters fitted to your {used} reviews.")
     due = rt.learning.due_items()
     if not due:
         upcoming = sorted(rt.learning.reviews_by_day().items())

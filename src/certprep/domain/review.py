@@ -42,6 +42,7 @@ class SelfRating(StrEnum):
 
 
 def make_scheduler(parameters: Sequence[float] | None = None) -> Scheduler:
+    """FSRS with the given parameters (a learner's optimised ones), or the package's defaults."""
     if parameters is None:
         return Scheduler(desired_retention=DESIRED_RETENTION, enable_fuzzing=False)
     return Scheduler(

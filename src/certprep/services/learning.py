@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from fsrs import Card
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from certprep.bank.loader import Bank
 
 RECENT_DAYS = 7
+#: Fewer reviews than this say too little about how a learner forgets.
+MIN_REVIEWS_TO_OPTIMIZE = 100
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,43 @@ class LearningService:
         self, sessions: sessionmaker[Session], bank: Bank, clock: Clock, learner: str = "local"
     ) -> None:
         self.sessions, self.bank, self.clock, self.learner = sessions, bank, clock, learner
-        self.scheduler = fsrs_review.make_scheduler()
+
+    @cached_property
+    def scheduler(self) -> fsrs_review.Scheduler:
+        """FSRS with this learner's optimised parameters, or the package's defaults."""
+        with self.sessions() as session:
+            params = LearningRepository(session).fsrs_parameters(self.learner)
+        return fsrs_review.make_scheduler(params)
+
+    def optimize(self) -> tuple[int, list[float]]:
+        """Fit FSRS's parameters to this learner's review history (fsrs's optimizer, which
+        needs PyTorch) and use them from now on. Returns (reviews used, parameters)."""
+        try:
+            from fsrs.optimizer import Optimizer
+        except ImportError:  # pragma: no cover - the optimizer's extra is part of the dev install
+            raise CertprepError(
+                "the FSRS optimizer needs PyTorch: pip install 'certprep[optimizer]'"
+            ) from None
+        with self.sessions() as session:
+            logs = LearningRepository(session).logs(self.learner)
+        if len(logs) < MIN_REVIEWS_TO_OPTIMIZE:
+            raise CertprepError(
+                f"{len(logs)} review(s) so far; optimising the schedule needs at least "
+                f"{MIN_REVIEWS_TO_OPTIMIZE}"
+            )
+        review_logs = [
+            fsrs_review.ReviewLog(
+                fsrs_review.card_id(r.item_id), fsrs_review.Rating(r.rating), r.reviewed_at, None
+            )
+            for r in logs
+        ]
+        parameters = [float(p) for p in Optimizer(review_logs).compute_optimal_parameters()]
+        with self.sessions.begin() as session:
+            LearningRepository(session).save_fsrs_parameters(
+                self.learner, parameters, len(logs), self.clock.now()
+            )
+        self.__dict__.pop("scheduler", None)
+        return len(logs), parameters
 
     def for_learner(self, learner: str) -> LearningService:
         return LearningService(self.sessions, self.bank, self.clock, learner)

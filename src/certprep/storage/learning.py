@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from certprep.storage.tables import PlanCheckRow, RealExamRow, ReviewCardRow, ReviewLogRow
+from certprep.storage.tables import (
+    FsrsParametersRow,
+    PlanCheckRow,
+    RealExamRow,
+    ReviewCardRow,
+    ReviewLogRow,
+)
 
 
 class LearningRepository:
@@ -103,3 +109,21 @@ class LearningRepository:
                 .order_by(RealExamRow.taken_on)
             ).all()
         )
+
+    def fsrs_parameters(self, learner: str) -> list[float] | None:
+        row = self.session.get(FsrsParametersRow, learner)
+        return list(row.parameters) if row else None
+
+    def save_fsrs_parameters(
+        self, learner: str, parameters: list[float], reviews: int, now: datetime
+    ) -> None:
+        row = self.session.get(FsrsParametersRow, learner)
+        if row is None:
+            self.session.add(
+                FsrsParametersRow(
+                    learner=learner, parameters=parameters, reviews=reviews, optimized_at=now
+                )
+            )
+        else:
+            row.parameters, row.reviews, row.optimized_at = parameters, reviews, now
+        self.session.flush()

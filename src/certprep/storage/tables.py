@@ -155,3 +155,14 @@ class RealExamRow(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FsrsParametersRow(Base):
+    """A learner's FSRS parameters, optimised from their own review history."""
+
+    __tablename__ = "fsrs_parameters"
+
+    learner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parameters: Mapped[list[float]] = mapped_column(JSON)
+    reviews: Mapped[int] = mapped_column(Integer)
+    optimized_at: Mapped[datetime] = mapped_column(UtcDateTime())
