@@ -326,10 +326,11 @@ class LearningService:
         masteries = masteries or self.mastery()
         return readiness(self.mock_scores(), masteries["all"].p_above_cut)
 
-    def checklist(self, labs_done: int = 0) -> list[StepStatus]:
+    def checklist(self) -> list[StepStatus]:
         masteries = self.mastery()
         with self.sessions() as session:
             checks = LearningRepository(session).plan_checks(self.learner)
+            labs_done = LearningRepository(session).labs_passed(self.learner)
             rows = AttemptRepository(session).history(self.learner, limit=1000)
         exams = sum(1 for r in rows if r.mode == "exam" and r.status != "in_progress")
         practised = {

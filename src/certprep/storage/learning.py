@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from certprep.storage.tables import (
     FsrsParametersRow,
+    LabResultRow,
     PlanCheckRow,
     RealExamRow,
     ReviewCardRow,
@@ -127,3 +128,13 @@ class LearningRepository:
         else:
             row.parameters, row.reviews, row.optimized_at = parameters, reviews, now
         self.session.flush()
+
+    def labs_passed(self, learner: str) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(LabResultRow)
+                .where(LabResultRow.learner == learner)
+            )
+            or 0
+        )

@@ -166,3 +166,13 @@ class FsrsParametersRow(Base):
     parameters: Mapped[list[float]] = mapped_column(JSON)
     reviews: Mapped[int] = mapped_column(Integer)
     optimized_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LabResultRow(Base):
+    """A lab the learner finished: every check passed."""
+
+    __tablename__ = "lab_results"
+
+    learner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lab_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    passed_at: Mapped[datetime] = mapped_column(UtcDateTime())

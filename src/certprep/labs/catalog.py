@@ -1,0 +1,33 @@
+"""The labs that ship with certprep (``labs/catalog/*.yaml``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from certprep.errors import CertprepError
+from certprep.labs.model import Lab
+
+CATALOG = Path(__file__).parent / "catalog"
+
+
+@cache
+def all_labs() -> dict[str, Lab]:
+    labs = {}
+    for path in sorted(CATALOG.glob("*.yaml")):
+        try:
+            lab = Lab.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (yaml.YAMLError, ValidationError) as exc:  # a broken catalog is a bug, said clearly
+            raise CertprepError(f"{path}: invalid lab definition: {exc}") from None
+        labs[lab.id] = lab
+    return labs
+
+
+def get_lab(lab_id: str) -> Lab:
+    labs = all_labs()
+    if lab_id not in labs:
+        raise CertprepError(f"no lab {lab_id!r}; see 'certprep lab list'")
+    return labs[lab_id]

@@ -1,0 +1,1 @@
+"""Graders, one module per artifact kind. Each documents the semantics it implements."""

@@ -1,0 +1,72 @@
+"""Every lab's model solution passes and its wrong solution fails; the lab commands work for
+a learner from start to finish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from certprep.cli.app import app
+from certprep.labs.catalog import all_labs
+from certprep.labs.grading import grade
+from certprep.runtime import Runtime
+
+runner = CliRunner()
+LABS = sorted(all_labs())
+
+
+@pytest.mark.parametrize("lab_id", LABS)
+def test_the_model_solution_passes_and_the_wrong_one_fails(lab_id: str) -> None:
+    lab = all_labs()[lab_id]
+    assert all(r.passed for r in grade(lab, lab.solution)), lab_id
+    failed = [r for r in grade(lab, lab.wrong) if not r.passed]
+    assert failed and all(
+        r.detail and r.doc.startswith("https://docs.aws.amazon.com/") for r in failed
+    )
+
+
+def test_a_lab_from_start_to_finish(
+    tmp_path: Path, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CERTPREP_LABS_DIR", str(tmp_path / "labs"))
+    lab = all_labs()["s3-log-processing"]
+    listed = runner.invoke(app, ["lab", "list", "--json"], obj=runtime)
+    assert {"id": lab.id, "title": lab.title, "domain": 4, "kind": "event-pattern"} in __import__(
+        "json"
+    ).loads(listed.output)
+    assert runner.invoke(app, ["lab", "check", lab.id], obj=runtime).exit_code == 2  # not started
+    started = runner.invoke(app, ["lab", "start", lab.id], obj=runtime)
+    assert started.exit_code == 0 and "created: README.md, pattern.json" in started.output
+    workspace = tmp_path / "labs" / lab.id
+    assert "# Ticket DATA-877" in (workspace / "README.md").read_text()
+    first = runner.invoke(app, ["lab", "check", lab.id], obj=runtime)
+    assert (
+        first.exit_code == 1
+        and "FAIL" in first.output
+        and "See https://docs.aws.amazon.com/" in first.output
+    )
+    (workspace / "pattern.json").write_text('{"source": ["aws.s3"', encoding="utf-8")
+    broken = runner.invoke(app, ["lab", "check", lab.id], obj=runtime)
+    assert (
+        broken.exit_code == 1
+        and "EventBridge would reject this pattern: not valid JSON" in broken.output
+    )
+    hints = [runner.invoke(app, ["lab", "hint", lab.id], obj=runtime).output for _ in range(4)]
+    assert hints[0].startswith("Hint 1 of 3") and hints[3].startswith("Hint 3 of 3")
+    (workspace / "pattern.json").write_text(lab.solution, encoding="utf-8")
+    done = runner.invoke(app, ["lab", "check", lab.id], obj=runtime)
+    assert done.exit_code == 0 and "3 of 3 checks pass. Lab complete." in done.output
+    again = runner.invoke(app, ["lab", "start", lab.id], obj=runtime)
+    assert (
+        "your files are kept" in again.output
+        and (workspace / "pattern.json").read_text() == lab.solution
+    )
+    steps = {s.step.number: s for s in runtime.learning.checklist()}
+    assert steps[5].progress == "1 labs finished"
+
+
+def test_an_unknown_lab_is_a_clear_error(runtime: Runtime) -> None:
+    result = runner.invoke(app, ["lab", "start", "no-such-lab"], obj=runtime)
+    assert result.exit_code == 2 and "no lab 'no-such-lab'" in result.output
