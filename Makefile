@@ -39,6 +39,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/form_assembly.py
 	$(BIN)/python benchmarks/cli_startup.py
+	$(BIN)/python benchmarks/learning_speed.py
+	$(BIN)/python benchmarks/lab_grading.py
+	$(BIN)/python benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
