@@ -20,11 +20,11 @@ from certprep.domain.form import (
     assemble_practice,
     form_of,
 )
-from certprep.domain.history import ItemRecord, item_records
+from certprep.domain.history import ItemRecord
 from certprep.domain.items import Item
 from certprep.domain.scoring import ScoreReport, is_correct, score
 from certprep.services.attempt_store import AttemptStore, Command
-from certprep.services.learning import LearningService, outcomes_of
+from certprep.services.learning import LearningService, load_item_records, outcomes_of
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.tables import AttemptRow
 
@@ -106,11 +106,7 @@ class ExamService(AttemptStore):
 
     def item_records(self) -> dict[str, ItemRecord]:
         """What this learner has seen, answered, missed and flagged, per item."""
-        with self.sessions() as session:
-            repo = AttemptRepository(session)
-            return item_records(
-                repo.shown_items(self.learner), repo.answer_log(self.learner), self.bank.items
-            )
+        return load_item_records(self.sessions, self.learner, self.bank.items)
 
     def practice_pool(self, source: PracticeSource) -> frozenset[str] | None:
         """The item ids a practice source allows (None: any item)."""

@@ -19,7 +19,7 @@ from certprep.domain import review as fsrs_review
 from certprep.domain.adaptive import pick_adaptive
 from certprep.domain.attempt import AttemptState, Mode, Step, StepKind
 from certprep.domain.exam_policy import earliest_retake, renewal_due
-from certprep.domain.history import item_records
+from certprep.domain.history import ItemRecord, item_records
 from certprep.domain.items import Item, ItemStatus
 from certprep.domain.mastery import Mastery, Response, StudyArea, mastery_by_area, study_next
 from certprep.domain.review import SelfRating
@@ -86,6 +86,15 @@ def outcomes_of(
             if f.item_id in items
         ]
     return []
+
+
+def load_item_records(
+    sessions: sessionmaker[Session], learner: str, items: Mapping[str, Item]
+) -> dict[str, ItemRecord]:
+    """What a learner has seen, answered, missed and flagged, per item, from their step logs."""
+    with sessions() as session:
+        repo = AttemptRepository(session)
+        return item_records(repo.shown_items(learner), repo.answer_log(learner), items)
 
 
 @dataclass(frozen=True)
@@ -238,11 +247,7 @@ class LearningService:
     # -- mastery and what next ----------------------------------------------------------------
     def responses(self) -> list[Response]:
         """The learner's latest final answer to each item."""
-        with self.sessions() as session:
-            repo = AttemptRepository(session)
-            records = item_records(
-                repo.shown_items(self.learner), repo.answer_log(self.learner), self.bank.items
-            )
+        records = load_item_records(self.sessions, self.learner, self.bank.items)
         out = []
         domain_of = self.bank.blueprint.domain_of_task
         for item_id, record in records.items():
@@ -271,11 +276,7 @@ class LearningService:
 
     def suggested_items(self, task: str, count: int = 5) -> list[str]:
         """Items to do for a task: missed first, then unseen."""
-        with self.sessions() as session:
-            repo = AttemptRepository(session)
-            records = item_records(
-                repo.shown_items(self.learner), repo.answer_log(self.learner), self.bank.items
-            )
+        records = load_item_records(self.sessions, self.learner, self.bank.items)
         live = [i for i in self.bank.index.live_by_task.get(task, [])]
         missed = [i.id for i in live if records.get(i.id) and records[i.id].missed]
         unseen = [i.id for i in live if i.id not in records]
