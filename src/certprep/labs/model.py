@@ -4,26 +4,35 @@ The learner gets the brief (README.md) and the starter files in a workspace, edi
 artifact, and ``certprep lab check`` grades it check by check. ``solution`` and ``wrong`` are
 the model solution (graded as passing) and a plausible wrong one (graded as failing): the tests
 run both for every lab.
+
+A check has the fields every kind shares (name, why, doc) and the fields of its lab's kind
+(for an event-pattern lab, the events that must and must not match); the kind's module in
+``labs/kinds/`` declares those fields as ``CheckSpec`` and validates them when the catalog loads.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Kind = Literal["event-pattern"]
+Kind = Literal[
+    "event-pattern", "filter-pattern", "iam-policy", "cloudformation", "deploy-spec", "boto3-script"
+]
 
 
 class Check(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     name: str
     why: str = Field(description="What a failure teaches: the fact the check is about")
     doc: str = Field(pattern=r"^https://docs\.aws\.amazon\.com/")
-    # event-pattern: events that must match and must not match
-    match: tuple[dict[str, Any], ...] = ()
-    no_match: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The kind-specific fields, as written in the catalog."""
+        return dict(self.model_extra or {})
 
 
 class Lab(BaseModel):
@@ -41,3 +50,25 @@ class Lab(BaseModel):
     checks: tuple[Check, ...] = Field(min_length=3)
     solution: str
     wrong: str
+
+    @model_validator(mode="after")
+    def _checks_fit_the_kind(self) -> Lab:
+        from certprep.labs.kinds import kind_module
+
+        spec = kind_module(self.kind).CheckSpec
+        for check in self.checks:
+            spec.model_validate(check.fields)  # raises ValidationError naming the bad field
+        return self
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool
+    detail: str
+    doc: str
+
+    @classmethod
+    def all_failed(cls, checks: tuple[Check, ...], reason: str) -> list[CheckResult]:
+        """An artifact that cannot be read at all fails every check with the same reason."""
+        return [cls(c.name, False, reason, c.doc) for c in checks]

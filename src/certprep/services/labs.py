@@ -78,7 +78,7 @@ class LabService:
             text = artifact.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CertprepError(f"cannot read {artifact}: {exc}") from None
-        results = grade(lab, text)
+        results = grade(lab, text, self.root / lab.id)
         if all(r.passed for r in results):
             self._record_pass(lab.id)
         return results
