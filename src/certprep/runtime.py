@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from certprep.bank.loader import Bank
     from certprep.services.exams import ExamService
+    from certprep.services.labs import LabService
     from certprep.services.learning import LearningService
 
 
@@ -59,3 +60,11 @@ class Runtime:
         service = ExamService(self.sessions, self.bank, self.clock, self.learner)
         service.learning = self.learning
         return service
+
+    def labs(self, learner: str | None = None) -> LabService:
+        """The lab service of a learner (the runtime's own by default). Workspaces live in
+        ``$CERTPREP_LABS_DIR`` or ``./certprep-labs``."""
+        from certprep.services.labs import LabService
+
+        root = Path(os.environ.get("CERTPREP_LABS_DIR") or Path.cwd() / "certprep-labs")
+        return LabService(self.sessions, self.clock, learner or self.learner, root)

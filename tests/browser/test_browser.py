@@ -148,3 +148,26 @@ def test_phone_width(chromium: Any, server: Server) -> None:
     assert width <= 390, f"the page scrolls sideways ({width}px)"
     shot(page, "exam-phone")
     context.close()
+
+
+def test_a_lab_in_the_browser(page: Any, server: Server) -> None:
+    from certprep.labs.catalog import get_lab
+
+    lab = get_lab("ec2-stop-alert")
+    page.goto(server.url)
+    page.click("text=Labs")
+    page.click(f"text={lab.title}")
+    expect(page.locator(".brief h1")).to_contain_text("Ticket OPS-2114")
+    page.click("text=Hint 1 of 3")
+    expect(page.locator("details[open] p")).to_contain_text("detail.state")
+    page.fill("#artifact", lab.wrong)
+    page.click("#check-lab")
+    expect(page.locator("#results-h")).to_have_text("1 of 3 checks pass")
+    expect(page.locator(".check-result.bad").first).to_contain_text("FAIL")
+    shot(page, "lab-failing")
+    page.fill("#artifact", lab.solution)
+    page.click("#check-lab")
+    expect(page.locator("#results-h")).to_have_text("3 of 3 checks pass. Lab complete.")
+    shot(page, "lab-complete")
+    page.click("text=Labs")
+    expect(page.locator(f"li.lab-row:has-text('{lab.title}')")).to_contain_text("✔")

@@ -19,14 +19,7 @@ app.add_typer(lab_app, name="lab")
 
 
 def _labs(ctx: typer.Context) -> LabService:
-    import os
-    from pathlib import Path
-
-    from certprep.services.labs import LabService
-
-    rt = runtime(ctx)
-    root = Path(os.environ.get("CERTPREP_LABS_DIR") or Path.cwd() / "certprep-labs")
-    return LabService(rt.sessions, rt.clock, rt.learner, root)
+    return runtime(ctx).labs()
 
 
 @lab_app.command("list")

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from certprep.errors import CertprepError
+from certprep.errors import CertprepError, NotFound
 from certprep.labs.model import Lab
 
 CATALOG = Path(__file__).parent / "catalog"
@@ -29,5 +29,5 @@ def all_labs() -> dict[str, Lab]:
 def get_lab(lab_id: str) -> Lab:
     labs = all_labs()
     if lab_id not in labs:
-        raise CertprepError(f"no lab {lab_id!r}; see 'certprep lab list'")
+        raise NotFound(f"no lab {lab_id!r}; see 'certprep lab list'")
     return labs[lab_id]

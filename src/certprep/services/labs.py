@@ -1,8 +1,15 @@
-"""Labs for a learner: list, start a workspace, grade it, give hints, remember what passed."""
+"""Labs for a learner: list, start a workspace, grade it, give hints, remember what passed.
+
+The CLI grades the artifact in the learner's workspace folder; the web app grades pasted or
+uploaded text in a fresh temporary folder. Either way the artifact last checked is kept (so
+the web page shows it again), and a lab whose checks all pass is recorded as finished.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,9 +20,10 @@ from certprep.errors import CertprepError
 from certprep.labs.catalog import all_labs, get_lab
 from certprep.labs.grading import CheckResult, grade
 from certprep.labs.model import Lab
-from certprep.storage.tables import LabResultRow
+from certprep.storage.tables import LabResultRow, LabSubmissionRow
 
 HINTS_FILE = ".certprep-hints"
+MAX_ARTIFACT_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,14 @@ class Workspace:
     lab: Lab
     path: Path
     created: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Submission:
+    artifact: str
+    passed_checks: int
+    total_checks: int
+    checked_at: datetime
 
 
 class LabService:
@@ -68,6 +84,7 @@ class LabService:
         return Workspace(lab, path, tuple(created))
 
     def check(self, lab_id: str) -> list[CheckResult]:
+        """Grade the artifact in the learner's workspace folder."""
         lab = get_lab(lab_id)
         artifact = self.root / lab.id / lab.artifact
         if not artifact.is_file():
@@ -78,17 +95,40 @@ class LabService:
             text = artifact.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CertprepError(f"cannot read {artifact}: {exc}") from None
-        results = grade(lab, text, self.root / lab.id)
-        if all(r.passed for r in results):
-            self._record_pass(lab.id)
-        return results
+        return self._grade_and_record(lab, text, self.root / lab.id)
 
-    def _record_pass(self, lab_id: str) -> None:
+    def submit(self, lab_id: str, text: str) -> list[CheckResult]:
+        """Grade a pasted or uploaded artifact, in a temporary folder of its own."""
+        lab = get_lab(lab_id)
+        if len(text.encode("utf-8")) > MAX_ARTIFACT_BYTES:
+            raise CertprepError(f"the artifact is larger than {MAX_ARTIFACT_BYTES // 1024} KiB")
+        if not text.strip():
+            raise CertprepError(f"the artifact is empty: paste or upload your {lab.artifact}")
+        with tempfile.TemporaryDirectory(prefix=f"certprep-{lab.id}-") as folder:
+            (Path(folder) / lab.artifact).write_text(text, encoding="utf-8")
+            return self._grade_and_record(lab, text, Path(folder))
+
+    def last_submission(self, lab_id: str) -> Submission | None:
+        with self.sessions() as session:
+            row = session.get(LabSubmissionRow, (self.learner, get_lab(lab_id).id))
+            if row is None:
+                return None
+            return Submission(row.artifact, row.passed_checks, row.total_checks, row.checked_at)
+
+    def _grade_and_record(self, lab: Lab, text: str, workspace: Path) -> list[CheckResult]:
+        results = grade(lab, text, workspace)
+        passed = sum(r.passed for r in results)
+        now = self.clock.now()
         with self.sessions.begin() as session:
-            if session.get(LabResultRow, (self.learner, lab_id)) is None:
-                session.add(
-                    LabResultRow(learner=self.learner, lab_id=lab_id, passed_at=self.clock.now())
-                )
+            row = session.get(LabSubmissionRow, (self.learner, lab.id))
+            if row is None:
+                row = LabSubmissionRow(learner=self.learner, lab_id=lab.id)
+                session.add(row)
+            row.artifact, row.passed_checks, row.total_checks = text, passed, len(results)
+            row.checked_at = now
+            if passed == len(results) and session.get(LabResultRow, (self.learner, lab.id)) is None:
+                session.add(LabResultRow(learner=self.learner, lab_id=lab.id, passed_at=now))
+        return results
 
     def hint(self, lab_id: str) -> tuple[int, int, str]:
         """The next hint (number, how many there are, text); the last one repeats."""

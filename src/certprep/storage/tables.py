@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -176,3 +177,16 @@ class LabResultRow(Base):
     learner: Mapped[str] = mapped_column(String(64), primary_key=True)
     lab_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     passed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LabSubmissionRow(Base):
+    """The artifact a learner last checked for a lab, and how many checks it passed."""
+
+    __tablename__ = "lab_submissions"
+
+    learner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lab_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    artifact: Mapped[str] = mapped_column(Text)
+    passed_checks: Mapped[int] = mapped_column(Integer)
+    total_checks: Mapped[int] = mapped_column(Integer)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime())

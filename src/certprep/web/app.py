@@ -99,10 +99,12 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     runtime.bank.index  # load the bank and index it  # noqa: B018
     gc.freeze()  # the bank lives as long as the process: keep it out of the collector's scans
 
-    from certprep.web import api, exam_api, pages
+    from certprep.web import api, exam_api, labs, pages
 
     app.include_router(exam_api.router)
     app.include_router(api.router)
+    app.include_router(labs.api)
+    app.include_router(labs.pages)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders, settings=settings)

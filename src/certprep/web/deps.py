@@ -13,6 +13,7 @@ from certprep.errors import CertprepError
 from certprep.runtime import Runtime
 from certprep.services.accounts import AccountService
 from certprep.services.exams import ExamService
+from certprep.services.labs import LabService
 from certprep.services.learning import LearningService
 from certprep.web.security import Caller, caller
 from certprep.web.settings import WebSettings
@@ -33,6 +34,10 @@ class Ctx:
     @property
     def learning(self) -> LearningService:
         return self.runtime.learning.for_learner(self.caller.learner)
+
+    @property
+    def labs(self) -> LabService:
+        return self.runtime.labs(self.caller.learner)
 
     @property
     def blueprint(self) -> Blueprint:

@@ -1,0 +1,145 @@
+"""Labs in the browser and in the JSON API: list, read the brief, paste or upload the
+artifact, see each check. The model solution never leaves the server."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from certprep.labs.catalog import get_lab
+from certprep.labs.model import CheckResult, Lab
+from certprep.services.labs import MAX_ARTIFACT_BYTES, LabService
+from certprep.web.deps import BadInput, Ctx, context
+from certprep.web.markdown import to_html
+from certprep.web.pages import render
+from certprep.web.security import verify_csrf
+
+pages = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+api = APIRouter(prefix="/api", dependencies=[Depends(verify_csrf)], tags=["labs"])
+Context = Annotated[Ctx, Depends(context)]
+
+
+def lab_summary(lab: Lab, passed: set[str]) -> dict[str, Any]:
+    return {
+        "id": lab.id,
+        "title": lab.title,
+        "domain": lab.domain,
+        "task": lab.task,
+        "kind": lab.kind,
+        "passed": lab.id in passed,
+    }
+
+
+def results_data(results: list[CheckResult]) -> dict[str, Any]:
+    passed = sum(r.passed for r in results)
+    return {
+        "passed": passed == len(results),
+        "passed_checks": passed,
+        "total_checks": len(results),
+        "checks": [
+            {"name": r.name, "passed": r.passed, "detail": r.detail, "doc": r.doc} for r in results
+        ],
+    }
+
+
+async def _grade(service: LabService, lab_id: str, text: str) -> list[CheckResult]:
+    # grading can run cfn-lint or a learner's script: never on the event loop
+    return await run_in_threadpool(service.submit, lab_id, text)
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+@pages.get("/labs", response_class=HTMLResponse)
+def lab_list(request: Request, ctx: Context) -> HTMLResponse:
+    service = ctx.labs
+    passed = service.passed()
+    return render(
+        request,
+        "labs.html",
+        ctx,
+        labs=[lab_summary(lab, passed) for lab in service.labs()],
+        domains={d.id: d.name for d in ctx.blueprint.domains},
+    )
+
+
+def _lab_page(
+    request: Request, ctx: Context, lab: Lab, artifact: str, results: list[CheckResult] | None
+) -> HTMLResponse:
+    return render(
+        request,
+        "lab.html",
+        ctx,
+        status=200,
+        lab=lab,
+        brief=to_html(lab.brief),
+        artifact=artifact,
+        results=results_data(results) if results is not None else None,
+        done=lab.id in ctx.labs.passed(),
+        max_kib=MAX_ARTIFACT_BYTES // 1024,
+    )
+
+
+@pages.get("/labs/{lab_id}", response_class=HTMLResponse)
+def lab_page(request: Request, lab_id: str, ctx: Context) -> HTMLResponse:
+    lab = get_lab(lab_id)
+    last = ctx.labs.last_submission(lab.id)
+    return _lab_page(request, ctx, lab, last.artifact if last else lab.starter, None)
+
+
+@pages.post("/labs/{lab_id}/check", response_class=HTMLResponse)
+async def lab_check(
+    request: Request,
+    lab_id: str,
+    ctx: Context,
+    artifact: Annotated[str, Form(max_length=MAX_ARTIFACT_BYTES)] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    lab = get_lab(lab_id)
+    if upload is not None and upload.filename:
+        data = await upload.read(MAX_ARTIFACT_BYTES + 1)
+        if len(data) > MAX_ARTIFACT_BYTES:
+            raise BadInput(f"the file is larger than {MAX_ARTIFACT_BYTES // 1024} KiB")
+        try:
+            artifact = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadInput(f"{upload.filename} is not a UTF-8 text file") from None
+    results = await _grade(ctx.labs, lab.id, artifact)
+    return _lab_page(request, ctx, lab, artifact, results)
+
+
+# -- API --------------------------------------------------------------------------------------
+
+
+class ArtifactIn(BaseModel):
+    artifact: str = Field(max_length=MAX_ARTIFACT_BYTES, description="The artifact's text")
+
+
+@api.get("/labs", summary="The labs, with the ones this learner finished")
+def api_labs(ctx: Context) -> list[dict[str, Any]]:
+    passed = ctx.labs.passed()
+    return [lab_summary(lab, passed) for lab in ctx.labs.labs()]
+
+
+@api.get("/labs/{lab_id}", summary="A lab's brief, starter, hints and last checked artifact")
+def api_lab(lab_id: str, ctx: Context) -> dict[str, Any]:
+    lab = get_lab(lab_id)
+    last = ctx.labs.last_submission(lab.id)
+    return {
+        **lab_summary(lab, ctx.labs.passed()),
+        "artifact_file": lab.artifact,
+        "brief": lab.brief,
+        "starter": lab.starter,
+        "hints": list(lab.hints),
+        "last_artifact": last.artifact if last else None,
+    }
+
+
+@api.post("/labs/{lab_id}/check", summary="Grade an artifact: every check, with why and a link")
+async def api_check(lab_id: str, body: ArtifactIn, ctx: Context) -> dict[str, Any]:
+    lab = get_lab(lab_id)
+    return results_data(await _grade(ctx.labs, lab.id, body.artifact))
