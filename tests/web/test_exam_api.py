@@ -181,3 +181,12 @@ def test_missed_and_unseen_practice_sources(browser: Browser, runtime: Runtime) 
     r = browser.form("/practice", {"source": "unseen", "count": "100"}, follow_redirects=False)
     fresh = runtime.exams.state(r.headers["location"].split("/")[2]).attempt.form.items
     assert missed_item not in {f.item_id for f in fresh}
+
+
+def test_the_openapi_document_describes_the_lean_exam_calls(browser: Browser) -> None:
+    paths = browser.client.get("/openapi.json").json()["paths"]
+    answer = paths["/api/attempts/{attempt_id}/questions/{number}/answer"]["put"]
+    assert [p["name"] for p in answer["parameters"]] == ["attempt_id", "number"]
+    schema = answer["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["choice"]["maxItems"] == 6
+    assert "/api/labs/{lab_id}/check" in paths

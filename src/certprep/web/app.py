@@ -89,6 +89,9 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         description="Practice and readiness for the AWS DOP-C02 exam. Unsafe requests need the "
         "X-CSRF-Token header (the value in the page's csrf-token meta tag).",
         version="0.1.0",
+        # certprep exports no OpenTelemetry data; FastAPI's native telemetry would still look
+        # up the global providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = runtime
     app.state.settings = settings

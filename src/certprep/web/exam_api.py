@@ -2,8 +2,10 @@
 
 They are the server's hottest path, so they are written lean: they run on the event loop
 (the database write is handed to the group-commit StepWriter and awaited, never done in a
-thread hop), read their JSON body with one pydantic call instead of FastAPI's body machinery
-(the schema is still published in the OpenAPI document), and answer with a small document.
+thread hop), read their JSON body with one pydantic call and their path from Starlette's converters
+instead of FastAPI's parameter machinery (which costs a quarter of the request; the body schema
+and the path parameters are still published in the OpenAPI document), and answer with a small
+document.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from certprep.web.deps import Ctx, context
 from certprep.web.security import verify_csrf
 
 router = APIRouter(prefix="/api/attempts/{attempt_id}")
+Q = "/questions/{number:int}"
 Letter = Annotated[str, Field(pattern=r"^[A-Fa-f]$")]
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,13 +45,26 @@ def json_response(data: Any, status_code: int = 200) -> Response:
     )
 
 
-def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
-    return {
-        "requestBody": {
+_PATH_PARAMETERS = [
+    {"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "string"}},
+    {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}},
+]
+
+
+def _doc(model: type[BaseModel] | None = None) -> dict[str, Any]:
+    """The OpenAPI description of what a lean handler reads by hand."""
+    extra: dict[str, Any] = {"parameters": _PATH_PARAMETERS}
+    if model is not None:
+        extra["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": model.model_json_schema()}},
         }
-    }
+    return extra
+
+
+def _path(request: Request) -> tuple[str, int]:
+    params = request.path_params
+    return params["attempt_id"], params["number"]
 
 
 async def _begin(request: Request) -> Ctx:
@@ -71,11 +87,12 @@ async def _step(ctx: Ctx, attempt_id: str, position: int, command: Command) -> d
 
 
 @router.put(
-    "/questions/{number}/answer",
+    Q + "/answer",
     summary="Answer or change an answer; in practice the feedback comes back with it",
-    openapi_extra=_body_schema(Answer),
+    openapi_extra=_doc(Answer),
 )
-async def put_answer(request: Request, attempt_id: str, number: int) -> Response:
+async def put_answer(request: Request) -> Response:
+    attempt_id, number = _path(request)
     ctx = await _begin(request)
     body = await _body(request, Answer)
     choice = sorted({ord(c.upper()) - 65 for c in body.choice})
@@ -88,8 +105,9 @@ async def put_answer(request: Request, attempt_id: str, number: int) -> Response
     )
 
 
-@router.delete("/questions/{number}/answer", summary="Clear an answer")
-async def clear_answer(request: Request, attempt_id: str, number: int) -> Response:
+@router.delete(Q + "/answer", summary="Clear an answer", openapi_extra=_doc())
+async def clear_answer(request: Request) -> Response:
+    attempt_id, number = _path(request)
     ctx = await _begin(request)
     return json_response(
         await _step(ctx, attempt_id, number - 1, ctx.exams.clear_command(number - 1))
@@ -97,19 +115,21 @@ async def clear_answer(request: Request, attempt_id: str, number: int) -> Respon
 
 
 @router.put(
-    "/questions/{number}/flag",
+    Q + "/flag",
     summary="Flag or unflag for review",
-    openapi_extra=_body_schema(Flag),
+    openapi_extra=_doc(Flag),
 )
-async def put_flag(request: Request, attempt_id: str, number: int) -> Response:
+async def put_flag(request: Request) -> Response:
+    attempt_id, number = _path(request)
     ctx = await _begin(request)
     body = await _body(request, Flag)
     command = ctx.exams.flag_command(number - 1, body.flagged)
     return json_response(await _step(ctx, attempt_id, number - 1, command))
 
 
-@router.post("/visit/{number}", summary="Record where the learner is")
-async def visit(request: Request, attempt_id: str, number: int) -> Response:
+@router.post("/visit/{number:int}", summary="Record where the learner is", openapi_extra=_doc())
+async def visit(request: Request) -> Response:
+    attempt_id, number = _path(request)
     ctx = await _begin(request)
     return json_response(
         await _step(ctx, attempt_id, number - 1, ctx.exams.visit_command(number - 1))
@@ -121,11 +141,12 @@ class SelfRatingBody(BaseModel):
 
 
 @router.post(
-    "/questions/{number}/rating",
+    Q + "/rating",
     summary="Practice: say a right answer was hard or easy (tunes its review schedule)",
-    openapi_extra=_body_schema(SelfRatingBody),
+    openapi_extra=_doc(SelfRatingBody),
 )
-async def rate(request: Request, attempt_id: str, number: int) -> Response:
+async def rate(request: Request) -> Response:
+    attempt_id, number = _path(request)
     ctx = await _begin(request)
     body = await _body(request, SelfRatingBody)
     state = await ctx.exams.state_async(attempt_id)
