@@ -112,9 +112,14 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders, settings=settings)
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> PlainTextResponse:
+    async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
+
+    # the trivial endpoint is routed like the exam's hot calls (see exam_api) and matched
+    # first, so that the load benchmark compares their work, not two ways of routing
+    app.router.routes.insert(
+        0, exam_api.LeanRoute("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    )
 
     @app.exception_handler(CertprepError)
     async def certprep_error(request: Request, exc: CertprepError) -> Response:
