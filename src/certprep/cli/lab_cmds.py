@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from certprep.cli.app import app, console, runtime, user_errors
 
@@ -77,9 +78,10 @@ def lab_check(
     out = console(soft_wrap=True)
     for r in results:
         if r.passed:
-            out.print(f"[green]PASS[/] {r.name}")
+            out.print(f"[green]PASS[/] {escape(r.name)}")
         else:
-            out.print(f"[red]FAIL[/] {r.name}\n     {r.detail}\n     See {r.doc}")
+            # details quote the learner's file, which may hold text that looks like markup
+            out.print(f"[red]FAIL[/] {escape(r.name)}\n     {escape(r.detail)}\n     See {r.doc}")
     passed = sum(r.passed for r in results)
     out.print(
         f"{passed} of {len(results)} checks pass."
