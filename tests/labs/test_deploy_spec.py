@@ -142,6 +142,40 @@ def test_assertions_exists_equals_one_of_and_matches() -> None:
     assert detail[6][1].endswith("expected a value matching /^start/.")
 
 
+def test_any_of_holds_when_one_alternative_does() -> None:
+    stop = {"path": "hooks.ApplicationStop[*].location", "matches": "stop"}
+    start = {"path": "hooks.ApplicationStart[*].location", "matches": "start"}
+    validate = {"path": "hooks.ValidateService[*].timeout", "at_least": 1000}
+    assert results(
+        APPSPEC,
+        {"require": [{"any_of": [start, stop]}]},
+        {"require": [{"any_of": [start, validate]}]},
+        {"require": [{"any_of": [start, validate], "message": "No start."}]},
+    ) == [
+        (True, ""),
+        (
+            False,
+            "Why. Found: none of the alternatives holds: hooks.ApplicationStart[*].location is"
+            " missing (under hooks, line 6); or hooks.ValidateService[0].timeout (line 12) is"
+            " 300; expected a number at least 1000.",
+        ),
+        (False, "Why. Found: No start."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        ({"any_of": [{"path": "a", "exists": True}]}, "at least 2 items"),
+        ({"any_of": [{"path": "a", "exists": True}, {"path": "b"}]}, "needs one of"),
+        ({"any_of": [], "path": "a"}, "any_of"),
+    ],
+)
+def test_any_of_is_validated_when_the_catalog_loads(item: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ValidationError, match=problem):
+        CheckSpec.model_validate({"platform": "server", "require": [item]})
+
+
 def test_rules_and_validity_report_the_findings_with_lines() -> None:
     text = APPSPEC.replace("ApplicationStop:", "Install:").replace("timeout: 900", "timeout: 9000")
     (valid, rules) = results(text, {"valid": True}, {"rules": ["reserved-hook"]})
@@ -191,4 +225,4 @@ def test_a_deploy_spec_lab_from_start_to_finish(
     assert "Traceback" not in broken.output
     (workspace / "appspec.yml").write_text(each.solution, encoding="utf-8")
     done = runner.invoke(app, ["lab", "check", each.id], obj=runtime)
-    assert done.exit_code == 0 and "6 of 6 checks pass. Lab complete." in done.output
+    assert done.exit_code == 0 and "7 of 7 checks pass. Lab complete." in done.output

@@ -23,7 +23,18 @@ regular expression searched in the value as text), ``one_of``, ``at_most``/``at_
 (numbers). By default one selected value must pass (``every: true``: all of them, and at
 least one must exist); a path that selects nothing fails unless ``optional: true``.
 ``ignore_case`` compares text without regard to case. ``message`` replaces the generated
-explanation of a failure. A file that is not YAML fails every check with the reason.
+explanation of a failure. An item of ``require`` may instead be ``any_of``, a list of two or
+more assertions of which one must hold (for something that may be written in either of two
+places); its failure lists why each alternative does not hold, unless it has a ``message``::
+
+    - any_of:
+        - path: phases.build.finally[*]
+          matches: docker compose down
+        - path: phases.post_build.commands[*]
+          matches: docker compose down
+      message: no cleanup runs after a failed build phase
+
+A file that is not YAML fails every check with the reason.
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from certprep.labs.graders import appspec, buildspec
 from certprep.labs.graders.yamldoc import Report, SpecError, format_path, parse_path
@@ -86,13 +97,22 @@ class Assertion(BaseModel):
         return self
 
 
+class AnyOf(BaseModel):
+    """Alternatives: the item holds when one of its assertions does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    any_of: tuple[Assertion, ...] = Field(min_length=2)
+    message: str | None = None
+
+
 class CheckSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     platform: SpecPlatform
     valid: bool = False
     rules: tuple[str, ...] = ()
-    require: tuple[Assertion, ...] = ()
+    require: tuple[Assertion | AnyOf, ...] = ()
 
     @model_validator(mode="after")
     def _says_something(self) -> CheckSpec:
@@ -141,8 +161,8 @@ def _grade_check(check: Check, spec: CheckSpec, report: Report) -> CheckResult:
         problems += [str(f) for f in report.errors]
     for rule in spec.rules:
         problems += [str(f) for f in report.by_rule(rule)]
-    for assertion in spec.require:
-        if (problem := _failure(assertion, report)) is not None:
+    for item in spec.require:
+        if (problem := _failure(item, report)) is not None:
             problems.append(problem)
     if not problems:
         return CheckResult(check.name, True, "", check.doc)
@@ -153,7 +173,20 @@ def _grade_check(check: Check, spec: CheckSpec, report: Report) -> CheckResult:
     return CheckResult(check.name, False, detail, check.doc)
 
 
-def _failure(assertion: Assertion, report: Report) -> str | None:
+def _failure(item: Assertion | AnyOf, report: Report) -> str | None:
+    """Why the item does not hold, or None if it does."""
+    if isinstance(item, Assertion):
+        return _assertion_failure(item, report)
+    problems = []
+    for alternative in item.any_of:
+        problem = _assertion_failure(alternative, report)
+        if problem is None:
+            return None
+        problems.append(problem.rstrip("."))
+    return item.message or f"none of the alternatives holds: {'; or '.join(problems)}"
+
+
+def _assertion_failure(assertion: Assertion, report: Report) -> str | None:
     """Why the assertion does not hold, or None if it does."""
     found = select_values(report.data, assertion.path)
     if "exists" in assertion.model_fields_set:
