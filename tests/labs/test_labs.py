@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from certprep.cli.app import app
-from certprep.labs.catalog import all_labs
+from certprep.labs.catalog import all_labs, get_lab
 from certprep.labs.grading import grade
 from certprep.runtime import Runtime
 
@@ -70,3 +70,27 @@ def test_a_lab_from_start_to_finish(
 def test_an_unknown_lab_is_a_clear_error(runtime: Runtime) -> None:
     result = runner.invoke(app, ["lab", "start", "no-such-lab"], obj=runtime)
     assert result.exit_code == 2 and "no lab 'no-such-lab'" in result.output
+
+
+@pytest.mark.parametrize("lab_id", LABS)
+def test_every_check_fits_its_labs_kind(lab_id: str) -> None:
+    assert get_lab(lab_id).id == lab_id  # validates the kind-specific fields of every check
+
+
+def test_a_check_that_does_not_fit_its_kind_is_reported_with_the_lab(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from certprep.errors import CertprepError
+    from certprep.labs import catalog
+
+    lab = all_labs()["ec2-stop-alert"]
+    broken = lab.model_copy(
+        update={"checks": (lab.checks[0].model_copy(update={"nonsense": 1}), *lab.checks[1:])}
+    )
+    monkeypatch.setattr(catalog, "all_labs", lambda: {lab.id: broken})
+    catalog.get_lab.cache_clear()
+    try:
+        with pytest.raises(CertprepError, match=r"ec2-stop-alert\.yaml: invalid checks"):
+            catalog.get_lab(lab.id)
+    finally:
+        catalog.get_lab.cache_clear()

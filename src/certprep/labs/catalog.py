@@ -26,8 +26,15 @@ def all_labs() -> dict[str, Lab]:
     return labs
 
 
+@cache
 def get_lab(lab_id: str) -> Lab:
+    """One lab, its checks validated against its kind (this imports the kind's engine)."""
     labs = all_labs()
     if lab_id not in labs:
         raise NotFound(f"no lab {lab_id!r}; see 'certprep lab list'")
-    return labs[lab_id]
+    lab = labs[lab_id]
+    try:
+        lab.validate_checks()
+    except ValidationError as exc:  # a broken catalog is a bug, said clearly
+        raise CertprepError(f"{CATALOG / lab.id}.yaml: invalid checks: {exc}") from None
+    return lab
