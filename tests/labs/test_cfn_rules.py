@@ -88,6 +88,31 @@ def test_a_database_without_update_replace_policy_is_deleted_on_replacement() ->
     assert "UpdateReplacePolicy of myDB" in message and "Snapshot or Retain" in message
 
 
+def test_a_standalone_rds_database_defaults_to_snapshot_but_must_say_so() -> None:
+    # DeletionPolicy page: "The default policy is Snapshot for AWS::RDS::DBCluster resources and
+    # for AWS::RDS::DBInstance resources that don't specify the DBClusterIdentifier property"
+    text = UPDATE_REPLACE_POLICY_PAGE.replace("    DeletionPolicy: Retain\n", "")
+    [(path, message)] = found(cfn_rules.database_retention, text)
+    assert path == ("Resources", "myDB", "DeletionPolicy")
+    assert "defaults to Snapshot for this type" in message and "deletes" not in message
+    cluster = text.replace("'AWS::RDS::DBInstance'", "AWS::RDS::DBCluster")
+    [(_, message)] = found(cfn_rules.database_retention, cluster)
+    assert "defaults to Snapshot" in message
+
+
+def test_a_dynamodb_table_without_deletion_policy_is_deleted_with_the_stack() -> None:
+    text = """\
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    UpdateReplacePolicy: Retain
+    Properties: {}
+"""
+    [(path, message)] = found(cfn_rules.database_retention, text)
+    assert path[-1] == "DeletionPolicy" and "is not set" in message
+    assert "deletes the database when the stack is deleted; use Retain" in message
+
+
 def test_delete_is_not_a_retention_policy_and_a_dynamodb_table_can_only_be_retained() -> None:
     text = """\
 Resources:
@@ -176,7 +201,7 @@ def test_a_group_without_update_policy_is_reported() -> None:
 @pytest.mark.parametrize(
     ("minimum", "expected"),
     [
-        ("'0'", 'is "0": 0 lets the rolling update take every instance out of service'),
+        ("'0'", 'is "0": with 0 the rolling update can leave no instance in service'),
         ("'4'", "must be less than the group's MaxSize (4)"),
     ],
 )
@@ -193,7 +218,7 @@ def test_a_rolling_update_must_keep_between_one_and_max_size_minus_one(
 def test_a_rolling_update_without_minimum_uses_the_default_zero() -> None:
     text = UPDATE_POLICY_PAGE.replace("        MinInstancesInService: '1'\n", "")
     [(_, message)] = found(cfn_rules.rolling_update_capacity, text)
-    assert "is not set: the default 0 lets" in message
+    assert "is not set: with the default 0 the rolling update can leave no instance" in message
 
 
 # --- E9104 encryption at rest ---------------------------------------------------------------
@@ -636,7 +661,7 @@ def test_a_failed_check_names_the_resource_and_line() -> None:
     asg = lab("asg-rolling-update")
     [health] = [r for r in grade(asg, asg.wrong) if not r.passed]
     assert health.name == "the load balancer's health check replaces broken instances"
-    assert "Line 54: WebGroup: Properties.HealthCheckType is not set" in health.detail
+    assert "Line 70: WebGroup: Properties.HealthCheckType is not set" in health.detail
 
 
 ODD_TEMPLATES = [

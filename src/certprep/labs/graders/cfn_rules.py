@@ -9,22 +9,26 @@ judged on what the template shows (see ``cfn_template.possible_values``).
 - E9101 database retention (DeletionPolicy / UpdateReplacePolicy attribute pages): a
   database (RDS DB instance or cluster, DynamoDB table or global table, DocumentDB or Neptune
   cluster) sets ``DeletionPolicy`` to Retain, RetainExceptOnCreate or Snapshot and
-  ``UpdateReplacePolicy`` to Retain or Snapshot. Without them CloudFormation deletes the data
-  when the stack is deleted or an update replaces the resource. (Snapshot on a type that has no
+  ``UpdateReplacePolicy`` to Retain or Snapshot. UpdateReplacePolicy defaults to Delete for
+  every type, so without it an update that replaces the resource deletes the old one and its
+  data. DeletionPolicy defaults to Delete too, except for an ``AWS::RDS::DBCluster`` and an
+  ``AWS::RDS::DBInstance`` without ``DBClusterIdentifier``, where it defaults to Snapshot; the
+  rule still asks for it there, so that the template states it. (Snapshot on a type that has no
   snapshots, such as a DynamoDB table, is cfn-lint's own error E3035.) A DB instance of an
   Aurora cluster (``DBClusterIdentifier``) keeps no data of its own and is skipped.
 - E9102 Auto Scaling update policy (UpdatePolicy attribute page): an Auto Scaling group has
   an ``UpdatePolicy`` with ``AutoScalingRollingUpdate``, ``AutoScalingReplacingUpdate`` with
   ``WillReplace: true``, or ``AutoScalingInstanceRefresh``; otherwise a new launch template
-  version does not reach the running instances in a controlled way.
+  version only reaches instances launched later, not the running ones.
 - E9103 rolling update capacity (same page): an ``AutoScalingRollingUpdate`` sets
-  ``MinInstancesInService`` to at least 1 (the default 0 lets the update take every instance
-  out of service) and less than the group's ``MaxSize`` (the page's rule for this value).
+  ``MinInstancesInService`` to at least 1 (with the default 0 the update can leave no instance
+  in service) and less than the group's ``MaxSize`` (the page's rule for this value).
 - E9104 storage encrypted at rest (resource reference pages): ``StorageEncrypted: true`` on an
   RDS DB instance or cluster that does not inherit encryption from a source, snapshot or
   cluster; ``Encrypted: true`` on an EBS volume (unless made from a snapshot), on each EBS
   block device of a launch template, instance or launch configuration (which must declare its
-  block devices, or the root volume follows the AMI), and on an EFS file system;
+  block devices, or the root volume follows the AMI's snapshot and the account's EBS
+  encryption-by-default setting), and on an EFS file system;
   ``SSESpecification.SSEEnabled: true`` (a KMS key) on a DynamoDB table. S3 buckets are not
   checked: new buckets are always encrypted (SSE-S3).
 - E9105 alarm notifies a topic (AWS::CloudWatch::Alarm page): a metric or composite alarm has
@@ -71,11 +75,18 @@ DATABASES = (
 SNAPSHOT_TYPES = frozenset(
     (*DATABASES[:2], "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster", "AWS::EC2::Volume")
 )
+# DeletionPolicy page: "The default policy is Snapshot for AWS::RDS::DBCluster resources and for
+# AWS::RDS::DBInstance resources that don't specify the DBClusterIdentifier property" (skipped)
+_SNAPSHOT_BY_DEFAULT = frozenset(DATABASES[:2])
 _KEEPS_ON_DELETE = {"Retain", "RetainExceptOnCreate", "Snapshot"}
 _KEEPS_ON_REPLACE = {"Retain", "Snapshot"}
 _ASG = "AWS::AutoScaling::AutoScalingGroup"
 _EBS_ENCRYPTED: list[str | int] = ["Encrypted"]
 _EBS_WHY = "the volume is not encrypted (unless the account turned on EBS encryption by default)"
+_DEVICE_WHY = (
+    "the volume is then encrypted only if its snapshot (the AMI's, for the root device) is or the "
+    "account turned on EBS encryption by default"
+)
 _UNKNOWN = "only the running stack knows that value; write it in the template"
 _RESOLVE_SECRET = ("{{resolve:secretsmanager:", "{{resolve:ssm-secure:")
 
@@ -96,6 +107,17 @@ def database_retention(template: Any) -> Found:
             if values is None:
                 yield where, f"{attribute} of {name} is {describe(value)}: {_UNKNOWN}; use {use}"
             elif not all(isinstance(v, str) and v in allowed for v in values):
+                if (
+                    value is MISSING
+                    and attribute == "DeletionPolicy"
+                    and kind in _SNAPSHOT_BY_DEFAULT
+                ):
+                    why = (
+                        "CloudFormation defaults to Snapshot for this type; write Snapshot or "
+                        "Retain so that the template states that the data is kept"
+                    )
+                    yield where, f"{attribute} of {name} ({kind}) is {describe(value)}: {why}"
+                    continue
                 yield (
                     where,
                     f"{attribute} of {name} ({kind}) is {describe(value)}: CloudFormation "
@@ -136,11 +158,11 @@ def rolling_update_capacity(template: Any) -> Found:
             )
             continue
         if any(_number(v, 0) < 1 for v in values):
-            zero = "the default 0" if minimum is MISSING else "0"
+            zero = "with the default 0" if minimum is MISSING else "with 0"
             yield (
                 [*path, "MinInstancesInService"],
-                f"MinInstancesInService of {name} is {describe(minimum)}: {zero} lets the "
-                "rolling update take every instance out of service; keep at least 1",
+                f"MinInstancesInService of {name} is {describe(minimum)}: {zero} the rolling "
+                "update can leave no instance in service; keep at least 1",
             )
             continue
         max_sizes = possible_values(get(resource, ["Properties", "MaxSize"]), template) or []
@@ -201,14 +223,15 @@ def encrypted_storage(template: Any) -> Found:
             yield (
                 ["Resources", name],
                 f"{name} ({kind}) declares no BlockDeviceMappings: its root volume is only "
-                "encrypted if the AMI's snapshot is; declare the root device with Encrypted: true",
+                "encrypted if the AMI's snapshot is or the account's EBS encryption-by-default "
+                "setting is on; declare the root device with Encrypted: true",
             )
             continue
         for index, mapping in enumerate(mappings if isinstance(mappings, list) else []):
             ebs = get(mapping, ["Ebs"])
             if isinstance(ebs, dict) and "SnapshotId" not in ebs:
                 ebs_path: list[str | int] = [*devices[kind], index, "Ebs", "Encrypted"]
-                yield from _must_be_true(template, name, kind, props, ebs_path, _EBS_WHY)
+                yield from _must_be_true(template, name, kind, props, ebs_path, _DEVICE_WHY)
 
 
 def alarm_notifies_topic(template: Any) -> Found:
