@@ -77,15 +77,28 @@ class ExamService(AttemptStore):
     learning: LearningService | None = None
 
     def for_learner(self, learner: str) -> ExamService:
-        """The same service (bank, database, clock, cache, writer) acting for another learner."""
-        other = ExamService(self.sessions, self.bank, self.clock, learner, self.cache, self.writer)
-        other.learning = self.learning.for_learner(learner) if self.learning else None
-        return other
+        """The same service (bank, database, clock, cache, writer) acting for another learner.
+        Kept per learner: the web app asks for it on every request."""
+        known = self._per_learner.get(learner)
+        if known is None:
+            known = ExamService(
+                self.sessions, self.bank, self.clock, learner, self.cache, self.writer
+            )
+            known.learning = self.learning
+            if len(self._per_learner) >= 4096:
+                self._per_learner.clear()
+            self._per_learner[learner] = known
+        return known
 
     def after_commit(self, before: AttemptState, step: Step, after: AttemptState) -> None:
-        """Misses and flags start review cards; answers in review sessions rate them."""
-        if self.learning is not None:
-            self.learning.record(outcomes_of(before, step, after, self.bank.items))
+        """Misses and flags start review cards; answers in review sessions rate them (the
+        learning service is made for the learner when there is something to record, so it
+        reads their current FSRS parameters)."""
+        if self.learning is None:
+            return
+        outcomes = outcomes_of(before, step, after, self.bank.items)
+        if outcomes:
+            self.learning.for_learner(self.learner).record(outcomes)
 
     # -- starting ---------------------------------------------------------------------------
     def preview_form(self, seed: int) -> Form:
