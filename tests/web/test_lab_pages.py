@@ -81,3 +81,18 @@ def test_one_learner_never_sees_anothers_lab_work(app_for: Any) -> None:
     assert bob.api("GET", f"/api/labs/{LAB.id}").json()["last_artifact"] is None
     assert not next(x for x in bob.api("GET", "/api/labs").json() if x["id"] == LAB.id)["passed"]
     assert '"terminated"' not in text(bob.page(f"/labs/{LAB.id}"))
+
+
+def test_a_shared_server_does_not_run_learners_scripts(app_for: Any) -> None:
+    alice = multi_user_browser(app_for)
+    sign_up(alice, "alice")
+    script_lab = get_lab("api-5xx-alarm-to-oncall")
+    shown = alice.page(f"/labs/{script_lab.id}")
+    assert "does not run learners' scripts" in text(shown) and 'id="check-lab"' not in shown.text
+    page = alice.form(f"/labs/{script_lab.id}/check", {"artifact": script_lab.solution})
+    assert page.status_code == 403 and "certprep lab check api-5xx-alarm-to-oncall" in text(page)
+    api = alice.api("POST", f"/api/labs/{script_lab.id}/check", {"artifact": "print(1)"})
+    assert api.status_code == 403 and api.json()["code"] == "script_labs_off"
+    assert alice.api("GET", "/api/labs").json()  # the other kinds are graded as usual
+    other = alice.api("POST", f"/api/labs/{LAB.id}/check", {"artifact": LAB.solution})
+    assert other.json()["passed"] is True

@@ -63,6 +63,10 @@ class SecurityHeaders:
 
 
 def _status(exc: CertprepError) -> tuple[int, str]:
+    from certprep.web.labs import ScriptLabsOff
+
+    if isinstance(exc, ScriptLabsOff):
+        return 403, "script_labs_off"
     if isinstance(exc, NotFound):
         return 404, "not_found"
     if isinstance(exc, TimeUp):

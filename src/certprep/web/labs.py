@@ -10,9 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from certprep.errors import CertprepError
 from certprep.labs.catalog import get_lab
 from certprep.labs.model import CheckResult, Lab
-from certprep.services.labs import MAX_ARTIFACT_BYTES, LabService
+from certprep.services.labs import MAX_ARTIFACT_BYTES
 from certprep.web.deps import BadInput, Ctx, context
 from certprep.web.markdown import to_html
 from certprep.web.pages import render
@@ -46,9 +47,19 @@ def results_data(results: list[CheckResult]) -> dict[str, Any]:
     }
 
 
-async def _grade(service: LabService, lab_id: str, text: str) -> list[CheckResult]:
+class ScriptLabsOff(CertprepError):
+    """Script labs are not graded by a shared server."""
+
+
+async def _grade(ctx: Ctx, lab: Lab, text: str) -> list[CheckResult]:
+    if lab.kind == "boto3-script" and ctx.settings.multi_user:
+        # the sandbox guards against accidents, not against a hostile user of a shared server
+        raise ScriptLabsOff(
+            "this server is shared, so it does not run learners' scripts: grade this lab on "
+            f"your own machine with 'certprep lab check {lab.id}'"
+        )
     # grading can run cfn-lint or a learner's script: never on the event loop
-    return await run_in_threadpool(service.submit, lab_id, text)
+    return await run_in_threadpool(ctx.labs.submit, lab.id, text)
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -81,6 +92,7 @@ def _lab_page(
         results=results_data(results) if results is not None else None,
         done=lab.id in ctx.labs.passed(),
         max_kib=MAX_ARTIFACT_BYTES // 1024,
+        graded_here=not (lab.kind == "boto3-script" and ctx.settings.multi_user),
     )
 
 
@@ -108,7 +120,7 @@ async def lab_check(
             artifact = data.decode("utf-8")
         except UnicodeDecodeError:
             raise BadInput(f"{upload.filename} is not a UTF-8 text file") from None
-    results = await _grade(ctx.labs, lab.id, artifact)
+    results = await _grade(ctx, lab, artifact)
     return _lab_page(request, ctx, lab, artifact, results)
 
 
@@ -142,4 +154,4 @@ def api_lab(lab_id: str, ctx: Context) -> dict[str, Any]:
 @api.post("/labs/{lab_id}/check", summary="Grade an artifact: every check, with why and a link")
 async def api_check(lab_id: str, body: ArtifactIn, ctx: Context) -> dict[str, Any]:
     lab = get_lab(lab_id)
-    return results_data(await _grade(ctx.labs, lab.id, body.artifact))
+    return results_data(await _grade(ctx, lab, body.artifact))
