@@ -73,28 +73,48 @@ def validate(pattern: Any, path: str = "") -> None:
 
 
 def matches(pattern: dict[str, Any], event: Any) -> bool:
-    """Does the event match the (valid) pattern?"""
-    if not isinstance(event, dict):
-        return False
+    """Does the event match the (valid) pattern? (Compiles the pattern on each call: to test
+    many events, compile it once with ``compile_pattern``.)"""
+    return compile_pattern(pattern)(event)
+
+
+EventTest = Callable[[Any], bool]
+
+
+def compile_pattern(pattern: dict[str, Any]) -> EventTest:
+    """The (valid) pattern as a function of an event: its matchers are built once."""
+    tests: list[tuple[str, Any]] = []
     for key, value in pattern.items():
         if key == "$or":
-            if not any(matches(sub, event) for sub in value):
-                return False
-            continue
-        field = event.get(key, _MISSING)
-        if isinstance(value, dict):
-            candidates = field if isinstance(field, list) else [field]
-            if not any(isinstance(c, dict) and matches(value, c) for c in candidates):
-                return False
-        elif not _leaf_matches(value, field):
+            tests.append((key, [compile_pattern(sub) for sub in value]))
+        elif isinstance(value, dict):
+            tests.append((key, compile_pattern(value)))
+        else:
+            tests.append((key, [_compile(m, "") for m in value]))
+
+    def test(event: Any) -> bool:
+        if not isinstance(event, dict):
             return False
-    return True
+        for key, compiled in tests:
+            if key == "$or":
+                if not any(alternative(event) for alternative in compiled):
+                    return False
+                continue
+            field = event.get(key, _MISSING)
+            if callable(compiled):  # a nested pattern
+                candidates = field if isinstance(field, list) else [field]
+                if not any(isinstance(c, dict) and compiled(c) for c in candidates):
+                    return False
+            elif not _leaf_matches(compiled, field):
+                return False
+        return True
+
+    return test
 
 
-def _leaf_matches(matchers: list[Any], field: Any) -> bool:
+def _leaf_matches(compiled: list[Matcher], field: Any) -> bool:
     present = field is not _MISSING and not isinstance(field, dict)
     values = field if isinstance(field, list) else [field]
-    compiled = [_compile(m, "") for m in matchers]
     if not values:  # an empty array: only "exists" can say anything
         values = [_MISSING]
     for value in values:

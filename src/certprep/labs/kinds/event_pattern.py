@@ -26,7 +26,8 @@ def grade(lab: Lab, text: str, workspace: Path | None = None) -> list[CheckResul
         pattern = event_pattern.parse(text)
     except event_pattern.PatternError as exc:
         return CheckResult.all_failed(lab.checks, f"EventBridge would reject this pattern: {exc}")
-    return [_event_check(c, _spec(c), pattern) for c in lab.checks]
+    test = event_pattern.compile_pattern(pattern)
+    return [_event_check(c, _spec(c), test) for c in lab.checks]
 
 
 @cache
@@ -34,9 +35,9 @@ def _spec(check: Check) -> CheckSpec:
     return CheckSpec.model_validate(check.fields)
 
 
-def _event_check(check: Check, spec: CheckSpec, pattern: dict[str, object]) -> CheckResult:
-    missed = [e for e in spec.match if not event_pattern.matches(pattern, e)]
-    wrongly = [e for e in spec.no_match if event_pattern.matches(pattern, e)]
+def _event_check(check: Check, spec: CheckSpec, test: event_pattern.EventTest) -> CheckResult:
+    missed = [e for e in spec.match if not test(e)]
+    wrongly = [e for e in spec.no_match if test(e)]
     if not missed and not wrongly:
         return CheckResult(check.name, True, "", check.doc)
     parts = [check.why]
