@@ -74,7 +74,16 @@ def lab_check(
 ) -> None:
     """Grade the workspace: each check passed or failed, with why and a documentation link.
     Exits 1 while any check fails."""
-    results = _labs(ctx).check(lab_id)
+    from certprep.labs.catalog import get_lab
+
+    labs = _labs(ctx)
+    lab = get_lab(lab_id)
+    busy = {
+        "boto3-script": "Running your script against the local AWS emulator",
+        "cloudformation": "Linting your template with cfn-lint",
+    }.get(lab.kind, "Grading")
+    with console(stderr=True).status(f"{busy}..."):  # shown on a terminal only
+        results = labs.check(lab.id)
     out = console(soft_wrap=True)
     for r in results:
         if r.passed:
