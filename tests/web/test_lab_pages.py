@@ -96,3 +96,14 @@ def test_a_shared_server_does_not_run_learners_scripts(app_for: Any) -> None:
     assert alice.api("GET", "/api/labs").json()  # the other kinds are graded as usual
     other = alice.api("POST", f"/api/labs/{LAB.id}/check", {"artifact": LAB.solution})
     assert other.json()["passed"] is True
+
+
+def test_a_script_lab_is_graded_by_the_learners_own_server(browser: Browser) -> None:
+    script_lab = get_lab("orders-data-recovery")
+    browser.page(f"/labs/{script_lab.id}")
+    wrong = browser.api("POST", f"/api/labs/{script_lab.id}/check", {"artifact": script_lab.wrong})
+    assert wrong.status_code == 200 and wrong.json()["passed"] is False
+    done = browser.api(
+        "POST", f"/api/labs/{script_lab.id}/check", {"artifact": script_lab.solution}
+    )
+    assert done.json()["passed"] is True, done.json()
