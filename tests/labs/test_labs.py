@@ -94,3 +94,18 @@ def test_a_check_that_does_not_fit_its_kind_is_reported_with_the_lab(
             catalog.get_lab(lab.id)
     finally:
         catalog.get_lab.cache_clear()
+
+
+def test_a_grader_bug_fails_the_checks_with_a_message_instead_of_crashing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from certprep.labs.kinds import event_pattern as kind
+
+    def broken(*_: object) -> list[object]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(kind, "grade", broken)
+    lab = all_labs()["ec2-stop-alert"]
+    results = grade(lab, lab.solution)
+    assert [r.passed for r in results] == [False] * len(lab.checks)
+    assert "could not grade this pattern.json (RecursionError)" in results[0].detail
