@@ -19,11 +19,8 @@ from typing import Any
 
 import pytest
 
-from certprep.labs.graders.iam_patterns import (
-    PolicyError,
-    glob_covers,
-    globs_intersect,
-)
+from certprep.labs.graders.iam_glob import glob_covers, globs_intersect
+from certprep.labs.graders.iam_patterns import PolicyError
 from certprep.labs.graders.iam_policy import (
     Grant,
     Requester,
@@ -209,7 +206,7 @@ def test_resource_wildcards_match_within_each_arn_segment() -> None:
     )
     assert statement.resource_matches("arn:aws:iam::123456789012:user/accounting/bob", {})
     assert not statement.resource_matches("arn:aws:iam::123456789012:user/sales/bob", {})
-    # a star in the region segment does not reach into the account segment
+    # a star may stand for the region, but the account segment must still match after it
     regional = first(policy({**ALLOW_ALL, "Resource": "arn:aws:sqs:*:123456789012:queue1"}))
     assert regional.resource_matches("arn:aws:sqs:us-east-2:123456789012:queue1", {})
     assert not regional.resource_matches("arn:aws:sqs:us-east-2:999999999999:queue1", {})

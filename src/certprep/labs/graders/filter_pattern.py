@@ -82,10 +82,10 @@ def parse(text: str) -> FilterPattern:
         return FilterPattern(text, "space-delimited", delimited.matches, delimited)
     if len(stripped) >= 2 and stripped[0] == stripped[-1] == "%" and "%" not in stripped[1:-1]:
         try:
-            search = compile_regex(stripped[1:-1]).search
+            regex = compile_regex(stripped[1:-1])
         except RegexError as exc:
             raise FilterPatternError(str(exc)) from None
-        return FilterPattern(text, "regex", lambda message: search(message) is not None)
+        return FilterPattern(text, "regex", regex.search)
     return FilterPattern(text, "terms", _parse_terms(stripped))
 
 

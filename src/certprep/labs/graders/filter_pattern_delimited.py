@@ -82,7 +82,7 @@ class DelimitedPattern:
         fields = split_fields(message)
         values = [value for value, _ in fields]
         if any(e.name == ELLIPSIS for e in self.entries):
-            positions = _align(self.entries, values, 0, 0)
+            positions = _align(self.entries, values)
             return None if positions is None else (values, positions)
         count = len(self.entries)
         if count == 0:
@@ -97,21 +97,20 @@ class DelimitedPattern:
         return values, list(range(count))
 
 
-def _align(entries: tuple[Entry, ...], values: list[str], e: int, v: int) -> list[int] | None:
-    """Where entries[e:] (ellipses aside) sit when they line up with values[v:], else None."""
-    if e == len(entries):
-        return [] if v == len(values) else None
-    entry = entries[e]
-    if entry.name == ELLIPSIS:
-        for skip in range(v, len(values) + 1):
-            rest = _align(entries, values, e + 1, skip)
-            if rest is not None:
-                return rest
+def _align(entries: tuple[Entry, ...], values: list[str]) -> list[int] | None:
+    """Where the entries (the ellipsis aside) sit when they line up with the values, else None.
+    A pattern has at most one ellipsis, so the entries before it take the first fields, those
+    after it the last ones, and the ellipsis what lies between (no search is needed)."""
+    cut = next(i for i, entry in enumerate(entries) if entry.name == ELLIPSIS)
+    before, after = entries[:cut], entries[cut + 1 :]
+    if len(before) + len(after) > len(values):
         return None
-    if v >= len(values) or (entry.test is not None and not entry.test(values[v])):
+    positions = list(range(len(before)))
+    positions += range(len(values) - len(after), len(values))
+    lined_up = zip((*before, *after), positions, strict=True)
+    if any(entry.test is not None and not entry.test(values[p]) for entry, p in lined_up):
         return None
-    rest = _align(entries, values, e + 1, v + 1)
-    return None if rest is None else [v, *rest]
+    return positions
 
 
 def split_fields(line: str) -> Fields:

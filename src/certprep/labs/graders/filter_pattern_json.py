@@ -11,7 +11,8 @@ events"):
   ``[n]`` picks an array element (zero-based), ``['cluster.name']`` a property whose name has
   other characters, and ``*`` (``$.*``, ``[*]``) any property or element: the condition holds
   if it holds for one of them. At most one wildcard per selector, three per pattern, and at
-  most two regexes per pattern.
+  most two regexes per pattern. (This grader also refuses parentheses nested more than
+  ``MAX_NESTING`` deep, a limit the guide does not state.)
 - A comparison needs the selector to reach a string or a number: a missing property, ``null``,
   a boolean, an array or an object matches neither ``=`` nor ``!=``. ``IS NULL`` holds for
   ``null`` (and, as CloudWatch answers, for an array holding a null), ``IS TRUE``/``IS FALSE``
@@ -39,6 +40,7 @@ from certprep.labs.graders.filter_pattern_syntax import (
 )
 
 MISSING: Any = object()
+MAX_NESTING = 50  # parentheses inside parentheses
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 _INDEX = re.compile(r"\[(\d+)\]")
 _QUOTED_KEY = re.compile(r"\['([^']*)'\]")
@@ -128,7 +130,7 @@ class JsonPattern:
 def parse_json_pattern(text: str) -> JsonPattern:
     scanner = Scanner(text)
     scanner.expect("{", "to open a JSON filter pattern")
-    counts = {"wildcards": 0, "regexes": 0}
+    counts = {"wildcards": 0, "regexes": 0, "depth": 0}
     condition = _parse_or(scanner, counts)
     scanner.expect("}", "to close the JSON filter pattern")
     if not scanner.at_end():
@@ -160,8 +162,14 @@ def _parse_and(scanner: Scanner, counts: dict[str, int]) -> Condition:
 
 def _parse_factor(scanner: Scanner, counts: dict[str, int]) -> Condition:
     if scanner.take("("):
+        counts["depth"] += 1
+        if counts["depth"] > MAX_NESTING:
+            raise scanner.error(
+                f"parentheses are nested more than {MAX_NESTING} deep; this grader stops there"
+            )
         inner = _parse_or(scanner, counts)
         scanner.expect(")", "to close a parenthesis")
+        counts["depth"] -= 1
         return inner
     if scanner.peek("&") or scanner.peek("|"):
         raise scanner.error("expected a condition; && and || need a condition on each side")
@@ -240,6 +248,6 @@ def load_event(message: str) -> dict[str, Any] | None:
         return None
     try:
         doc = json.loads(message, parse_float=JsonFloat, parse_constant=_no_constants)
-    except ValueError:
-        return None
+    except (ValueError, ArithmeticError, RecursionError):
+        return None  # not JSON, a number beyond any decimal, or nested past the parser's depth
     return doc if isinstance(doc, dict) else None

@@ -30,9 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from certprep.labs.graders.filter_pattern_regex import RegexError, compile_regex
+from certprep.labs.graders.filter_pattern_regex import Regex, RegexError, compile_regex
 
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 OPERATORS = ("!=", "<=", ">=", "=", "<", ">")  # longest first
 ORDERING: dict[str, Callable[[Decimal | int, Decimal | int], bool]] = {
     "<": operator.lt,
@@ -126,7 +126,7 @@ class Scanner:
         self.pos = start
         raise self.error("a double quote is not closed")
 
-    def read_regex(self) -> re.Pattern[str]:
+    def read_regex(self) -> Regex:
         end = self.text.find("%", self.pos + 1)
         if end < 0:
             raise self.error("a regex is not closed: it must end with %")
@@ -145,7 +145,7 @@ class Value:
 
     text: str
     number: Decimal | None = None  # a bare numeric literal
-    regex: re.Pattern[str] | None = None
+    regex: Regex | None = None
 
 
 def read_value(scanner: Scanner, stop: str) -> Value:
@@ -155,7 +155,7 @@ def read_value(scanner: Scanner, stop: str) -> Value:
         return Value(scanner.read_quoted())
     if scanner.peek("%"):
         regex = scanner.read_regex()
-        return Value(f"%{regex.pattern}%", regex=regex)
+        return Value(f"%{regex.source}%", regex=regex)
     start = scanner.pos
     text = scanner.text
     while (
@@ -177,14 +177,26 @@ def read_value(scanner: Scanner, stop: str) -> Value:
         scanner.pos = start
         raise scanner.error("null is not a value here: use IS NULL to test for null")
     if NUMBER.match(bare):
-        return Value(bare, number=Decimal(bare))
+        number = decimal(bare)
+        if number is None:
+            scanner.pos = start
+            raise scanner.error(f"the number {bare[:40]!r} is out of range")
+        return Value(bare, number=number)
     return Value(bare)
+
+
+def decimal(text: str) -> Decimal | None:
+    """The exact value of a NUMBER, or None when its exponent is beyond any decimal."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # decimal.InvalidOperation: 1e9999999999999999999
+        return None
 
 
 def text_number(value: Scalar) -> Decimal | int | None:
     """The number a log value stands for, text included (space-delimited fields)."""
     if isinstance(value, str):
-        return Decimal(value) if NUMBER.match(value) else None
+        return decimal(value) if NUMBER.match(value) else None
     return value
 
 
@@ -196,8 +208,7 @@ def json_number(value: Scalar) -> Decimal | int | None:
 def string_test(value: Value) -> Callable[[str], bool]:
     """Does a text value equal the pattern's string (with its wildcards), or contain its regex?"""
     if value.regex is not None:
-        search = value.regex.search
-        return lambda s: search(s) is not None
+        return value.regex.search
     text = value.text
     if text and set(text) == {"*"}:
         return lambda s: True

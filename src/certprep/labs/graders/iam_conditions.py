@@ -26,9 +26,12 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
+from operator import eq, ge, gt, le, lt
 from typing import Any
 
 from certprep.labs.graders.iam_patterns import (
@@ -36,10 +39,15 @@ from certprep.labs.graders.iam_patterns import (
     Context,
     PolicyError,
     arn_value_pattern,
+    cut,
+    shown,
     template,
 )
 
 Matcher = Callable[[str, Context], bool]  # (request value, context) -> matches this policy value
+Compare = Callable[[Any, Any], bool]
+# an integer or decimal, as IAM's numeric operators take them (not "nan", "inf", "1_0", "1e3")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +61,10 @@ def _string(mode: str) -> Callable[[str, bool], Matcher]:
     def compile_value(value: str, variables: bool) -> Matcher:
         tpl = template(value, variables=variables)
         if mode == "like":
-            return lambda v, ctx: (r := tpl.regex(ctx)) is not None and r.fullmatch(v) is not None
+            if not tpl.has_variables:
+                static = tpl.glob({})
+                return lambda v, ctx: static is not None and static.matches(v)
+            return lambda v, ctx: (g := tpl.glob(ctx)) is not None and g.matches(v)
         if mode == "ignorecase":
             return lambda v, ctx: (t := tpl.text(ctx)) is not None and t.casefold() == v.casefold()
         return lambda v, ctx: tpl.text(ctx) == v
@@ -61,18 +72,16 @@ def _string(mode: str) -> Callable[[str, bool], Matcher]:
     return compile_value
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+def _number(text: str) -> Decimal | None:
+    """An integer or decimal number, exactly; None for anything else."""
+    return Decimal(text) if _DECIMAL.fullmatch(text) else None
 
 
-def _numeric(test: Callable[[float, float], bool]) -> Callable[[str, bool], Matcher]:
+def _numeric(test: Compare) -> Callable[[str, bool], Matcher]:
     def compile_value(value: str, variables: bool) -> Matcher:
         expected = _number(value)
         if expected is None:
-            raise PolicyError(f"{value!r} is not a number")
+            raise PolicyError(f"{shown(value)} is not a number (an integer or a decimal)")
         return lambda v, ctx: (n := _number(v)) is not None and test(n, expected)
 
     return compile_value
@@ -80,25 +89,25 @@ def _numeric(test: Callable[[float, float], bool]) -> Callable[[str, bool], Matc
 
 def parse_date(text: str) -> float | None:
     """Epoch seconds of a W3C ISO 8601 date/time or an epoch number; None if neither."""
-    number = _number(text)
-    if number is not None and text.strip().lstrip("-").replace(".", "", 1).isdigit():
-        return number
+    stripped = text.strip()
+    if _DECIMAL.fullmatch(stripped):
+        return float(stripped)
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        moment = datetime.fromisoformat(stripped)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
 
 
-def _date(test: Callable[[float, float], bool]) -> Callable[[str, bool], Matcher]:
+def _date(test: Compare) -> Callable[[str, bool], Matcher]:
     def compile_value(value: str, variables: bool) -> Matcher:
         if "*" in value:
-            raise PolicyError(f"{value!r}: wildcards are not permitted in date conditions")
+            raise PolicyError(f"{shown(value)}: wildcards are not permitted in date conditions")
         expected = parse_date(value)
         if expected is None:
-            raise PolicyError(f"{value!r} is not an ISO 8601 date or epoch time")
+            raise PolicyError(f"{shown(value)} is not an ISO 8601 date or epoch time")
         return lambda v, ctx: (d := parse_date(v)) is not None and test(d, expected)
 
     return compile_value
@@ -107,7 +116,7 @@ def _date(test: Callable[[float, float], bool]) -> Callable[[str, bool], Matcher
 def _bool(value: str, variables: bool) -> Matcher:
     tpl = template(value, variables=variables)
     if not tpl.has_variables and value.lower() not in ("true", "false"):
-        raise PolicyError(f"{value!r}: Bool takes true or false")
+        raise PolicyError(f"{shown(value)}: Bool takes true or false")
     return lambda v, ctx: (t := tpl.text(ctx)) is not None and t.lower() == v.lower()
 
 
@@ -121,7 +130,7 @@ def _b64(text: str) -> bytes | None:
 def _binary(value: str, variables: bool) -> Matcher:
     expected = _b64(value)
     if expected is None:
-        raise PolicyError(f"{value!r} is not base64-encoded")
+        raise PolicyError(f"{shown(value)} is not base64-encoded")
     return lambda v, ctx: _b64(v) == expected
 
 
@@ -129,7 +138,7 @@ def _ip(value: str, variables: bool) -> Matcher:
     try:
         network = ipaddress.ip_network(value, strict=False)
     except ValueError:
-        raise PolicyError(f"{value!r} is not an IP address or CIDR block") from None
+        raise PolicyError(f"{shown(value)} is not an IP address or CIDR block") from None
 
     def contains(v: str, ctx: Context) -> bool:
         try:
@@ -149,13 +158,12 @@ def _arn(value: str, variables: bool) -> Matcher:
 
 def _null(value: str, variables: bool) -> Matcher:
     if value.lower() not in ("true", "false"):
-        raise PolicyError(f"{value!r}: Null takes true or false")
+        raise PolicyError(f"{shown(value)}: Null takes true or false")
     wanted = value.lower()
     return lambda v, ctx: v == wanted  # v is "true" when the key is absent
 
 
 def _families() -> dict[str, _Family]:
-    eq: Callable[[float, float], bool] = float.__eq__
     families = {
         "stringequals": _Family(False, _string("equals"), True),
         "stringnotequals": _Family(True, _string("equals"), True),
@@ -165,16 +173,16 @@ def _families() -> dict[str, _Family]:
         "stringnotlike": _Family(True, _string("like"), True),
         "numericequals": _Family(False, _numeric(eq), False),
         "numericnotequals": _Family(True, _numeric(eq), False),
-        "numericlessthan": _Family(False, _numeric(float.__lt__), False),
-        "numericlessthanequals": _Family(False, _numeric(float.__le__), False),
-        "numericgreaterthan": _Family(False, _numeric(float.__gt__), False),
-        "numericgreaterthanequals": _Family(False, _numeric(float.__ge__), False),
+        "numericlessthan": _Family(False, _numeric(lt), False),
+        "numericlessthanequals": _Family(False, _numeric(le), False),
+        "numericgreaterthan": _Family(False, _numeric(gt), False),
+        "numericgreaterthanequals": _Family(False, _numeric(ge), False),
         "dateequals": _Family(False, _date(eq), False),
         "datenotequals": _Family(True, _date(eq), False),
-        "datelessthan": _Family(False, _date(float.__lt__), False),
-        "datelessthanequals": _Family(False, _date(float.__le__), False),
-        "dategreaterthan": _Family(False, _date(float.__gt__), False),
-        "dategreaterthanequals": _Family(False, _date(float.__ge__), False),
+        "datelessthan": _Family(False, _date(lt), False),
+        "datelessthanequals": _Family(False, _date(le), False),
+        "dategreaterthan": _Family(False, _date(gt), False),
+        "dategreaterthanequals": _Family(False, _date(ge), False),
         "bool": _Family(False, _bool, True),
         "binaryequals": _Family(False, _binary, False),
         "ipaddress": _Family(False, _ip, False),
@@ -255,8 +263,8 @@ def compile_condition(block: Any, *, variables: bool, where: str) -> ConditionBl
         for key, raw in keys.items():
             listed = raw if isinstance(raw, list) else [raw]
             if not listed:
-                raise PolicyError(f"{where}: {operator} {key} has no values")
-            texts = [_value_text(v, f"{where}: {operator} {key}") for v in listed]
+                raise PolicyError(f"{where}: {operator} {cut(key)} has no values")
+            texts = [_value_text(v, f"{where}: {operator} {cut(key)}") for v in listed]
             try:
                 if family is None:
                     matchers = tuple(_null(t, False) for t in texts)
@@ -265,7 +273,7 @@ def compile_condition(block: Any, *, variables: bool, where: str) -> ConditionBl
                         family.compile(t, variables and family.variables) for t in texts
                     )
             except PolicyError as exc:
-                raise PolicyError(f"{where}: {operator} {key}: {exc}") from None
+                raise PolicyError(f"{where}: {operator} {cut(key)}: {exc}") from None
             clauses.append(
                 Clause(
                     operator=str(operator),
@@ -297,5 +305,5 @@ def _split_operator(operator: str, where: str) -> tuple[str | None, bool, str]:
             raise PolicyError(f"{where}: IfExists cannot be added to the Null operator")
         return set_operator, False, "null"
     if lowered not in FAMILIES:
-        raise PolicyError(f"{where}: unknown condition operator {operator!r}")
+        raise PolicyError(f"{where}: unknown condition operator {shown(operator)}")
     return set_operator, if_exists, lowered

@@ -62,9 +62,9 @@ from certprep.labs.graders.iam_policy import Grant, Policy, Requester, Statement
 
 PrincipalKind = Literal["user", "role_session", "root", "service", "federated_user"]
 RequestValue = str | bool | int | float | Sequence[str] | None
-_IAM = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):(root|user/(.+)|role/(.+))$")
+_IAM = re.compile(r"arn:(aws[a-z-]*):iam::([0-9]{12}):(root|user/(.+)|role/(.+))")
 _STS = re.compile(
-    r"^arn:(aws[a-z-]*):sts::(\d{12}):(assumed-role/([^/]+)/(.+)|federated-user/(.+))$"
+    r"arn:(aws[a-z-]*):sts::([0-9]{12}):(assumed-role/([^/]+)/(.+)|federated-user/(.+))"
 )
 
 
@@ -120,9 +120,9 @@ class Principal:
         ) -> Principal:
             return cls(kind, account, arn, name, role, tag_map, org_id)
 
-        if re.fullmatch(r"\d{12}", text):
+        if re.fullmatch(r"[0-9]{12}", text):
             return make("root", text, f"arn:aws:iam::{text}:root", text)
-        if found := _IAM.match(text):
+        if found := _IAM.fullmatch(text):
             partition, account = found[1], found[2]
             if found[3] == "root":
                 return make("root", account, text, account)
@@ -131,7 +131,7 @@ class Principal:
             role = found[5].rsplit("/", 1)[-1]
             session = f"arn:{partition}:sts::{account}:assumed-role/{role}/{session_name}"
             return make("role_session", account, session, role, text)
-        if found := _STS.match(text):
+        if found := _STS.fullmatch(text):
             partition, account = found[1], found[2]
             if found[4] is not None:
                 role_arn = f"arn:{partition}:iam::{account}:role/{found[4]}"

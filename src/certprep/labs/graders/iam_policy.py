@@ -2,7 +2,8 @@
 
 Validation follows the policy grammar and element pages of the IAM User Guide and the SCP/RCP
 syntax pages of the Organizations User Guide; ``parse_policy`` raises PolicyError with the
-reason, as IAM rejects the document:
+reason, as IAM rejects the document (JSON text is first held to its size quota and read as
+strictly as IAM reads it: ``iam_document``):
 
 - top level: only ``Version`` (``2012-10-17`` or ``2008-10-17``; missing means ``2008-10-17``,
   where policy variables are plain text; SCPs and RCPs must state ``2012-10-17``), ``Id`` (not
@@ -34,17 +35,17 @@ from enum import IntEnum
 from typing import Any, Literal
 
 from certprep.labs.graders.iam_conditions import ConditionBlock, compile_condition
+from certprep.labs.graders.iam_document import PolicyKind, SizeLimit, check_size, load_json
+from certprep.labs.graders.iam_glob import Glob, glob, glob_covers, globs_intersect
 from certprep.labs.graders.iam_patterns import (
     ArnPattern,
     Context,
     PolicyError,
     arn_pattern,
-    glob_covers,
-    glob_regex,
-    globs_intersect,
+    cut,
+    shown,
 )
 
-PolicyKind = Literal["identity", "resource", "scp", "rcp"]
 Effect = Literal["Allow", "Deny"]
 _STATEMENT_KEYS = {
     "Sid",
@@ -57,11 +58,12 @@ _STATEMENT_KEYS = {
     "NotResource",
     "Condition",
 }
-_ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+# patterns for fullmatch: ASCII digits only, and no trailing newline slips through
+_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+")
+_ACCOUNT = re.compile(r"[0-9]{12}")
 _AWS_PRINCIPAL = re.compile(
-    r"^arn:aws[a-z-]*:(?:iam::(?P<iam>\d{12}):(?P<iamkind>root$|user/|role/)"
-    r"|sts::(?P<sts>\d{12}):(?P<stskind>assumed-role/[^/]+/|federated-user/))(?P<rest>.*)$"
+    r"arn:aws[a-z-]*:(?:iam::(?P<iam>[0-9]{12}):(?P<iamkind>root\Z|user/|role/)"
+    r"|sts::(?P<sts>[0-9]{12}):(?P<stskind>assumed-role/[^/]+/|federated-user/))(?P<rest>.*)"
 )
 
 
@@ -102,14 +104,14 @@ class Statement:
     principals: tuple[PrincipalEntry, ...] | None
     not_principal: bool
     condition: ConditionBlock | None
-    action_regex: re.Pattern[str]
+    action_globs: tuple[Glob, ...]
 
     @property
     def label(self) -> str:
-        return f"statement {self.sid!r}" if self.sid else f"statement #{self.index + 1}"
+        return f"statement {shown(self.sid)}" if self.sid else f"statement #{self.index + 1}"
 
     def action_matches(self, action: str) -> bool:
-        return (self.action_regex.fullmatch(action) is not None) != self.not_action
+        return any(g.matches(action) for g in self.action_globs) != self.not_action
 
     def resource_matches(self, resource: str, context: Context) -> bool:
         hit = any(p.matches(resource, context) for p in self.resources)
@@ -208,36 +210,25 @@ def _entry_grant(entry: PrincipalEntry, who: Requester) -> Grant | None:
 # -- parsing and validation ----------------------------------------------------------------
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise PolicyError(f"the key {key!r} appears twice in one object")
-        seen[key] = value
-    return seen
-
-
-def load_json(text: str) -> Any:
-    """Parse policy JSON, rejecting duplicate keys as IAM does."""
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as exc:
-        raise PolicyError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-
-
 def parse_policy(
-    document: str | dict[str, Any], kind: PolicyKind, name: str = "the policy"
+    document: str | dict[str, Any],
+    kind: PolicyKind,
+    name: str = "the policy",
+    limit: SizeLimit | None = None,
 ) -> Policy:
-    """Validate and compile a policy document (JSON text or an already-parsed object)."""
-    raw = load_json(document) if isinstance(document, str) else document
+    """Validate and compile a policy document (JSON text or an already-parsed object). JSON
+    text is first held to its size quota: ``limit``, or the largest for its kind."""
+    if isinstance(document, str):
+        check_size(document, kind, name, limit)
+        raw = load_json(document)
+    else:
+        raw = document
     if not isinstance(raw, dict):
         raise PolicyError("a policy must be a JSON object")
     unknown = set(raw) - {"Version", "Id", "Statement"}
     if unknown:
         raise PolicyError(
-            f"unknown top-level element(s) {sorted(unknown)}; use Version, Id and Statement"
+            f"unknown top-level element(s) {_names(unknown)}; use Version, Id and Statement"
         )
     version = raw.get("Version")
     if version is None:
@@ -248,7 +239,7 @@ def parse_policy(
         raise PolicyError('every SCP and RCP must include "Version": "2012-10-17"')
     if version not in ("2012-10-17", "2008-10-17"):
         raise PolicyError(
-            f'Version must be "2012-10-17" (or the old "2008-10-17"), not {version!r}'
+            f'Version must be "2012-10-17" (or the old "2008-10-17"), not {_value(version)}'
         )
     if "Id" in raw and kind == "identity":
         raise PolicyError("the Id element is not allowed in identity-based policies")
@@ -265,11 +256,21 @@ def parse_policy(
         if statement.sid is not None:
             if statement.sid in sids:
                 raise PolicyError(
-                    f"Sid {statement.sid!r} is used twice; statement IDs must be unique"
+                    f"Sid {shown(statement.sid)} is used twice; statement IDs must be unique"
                 )
             sids.add(statement.sid)
         statements.append(statement)
     return Policy(name, kind, version, tuple(statements))
+
+
+def _names(keys: Iterable[object]) -> str:
+    listed = sorted(map(str, keys))
+    more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+    return ", ".join(shown(k) for k in listed[:5]) + more
+
+
+def _value(value: Any) -> str:
+    return shown(value) if isinstance(value, str) else cut(json.dumps(value))
 
 
 def _strings(value: Any, element: str, where: str) -> tuple[str, ...]:
@@ -287,12 +288,12 @@ def _parse_statement(item: Any, index: int, kind: PolicyKind, *, variables: bool
     if sid is not None:
         if not isinstance(sid, str):
             raise PolicyError(f"{where}: Sid must be a string")
-        where = f"statement {sid!r}"
+        where = f"statement {shown(sid)}"
         if kind in ("identity", "scp") and not re.fullmatch(r"[A-Za-z0-9]*", sid):
             raise PolicyError(f"{where}: a Sid in IAM policies may use only A-Z, a-z and 0-9")
     unknown = set(item) - _STATEMENT_KEYS
     if unknown:
-        raise PolicyError(f"{where}: unknown element(s) {sorted(unknown)}")
+        raise PolicyError(f"{where}: unknown element(s) {_names(unknown)}")
     effect = item.get("Effect")
     if effect not in ("Allow", "Deny"):
         raise PolicyError(f'{where}: Effect must be "Allow" or "Deny"')
@@ -300,10 +301,10 @@ def _parse_statement(item: Any, index: int, kind: PolicyKind, *, variables: bool
     resources, not_resource = _pair(item, "Resource", "NotResource", where)
     action_list = _strings(actions, "NotAction" if not_action else "Action", where)
     for action in action_list:
-        if action != "*" and not _ACTION.match(action):
+        if action != "*" and not _ACTION.fullmatch(action):
             raise PolicyError(
-                f'{where}: action {action!r} must be "*" or a service prefix, a colon and an action'
-                " name (for example s3:GetObject)"
+                f'{where}: action {shown(action)} must be "*" or a service prefix, a colon and an'
+                " action name (for example s3:GetObject)"
             )
     resource_list = tuple(
         arn_pattern(r, variables=variables, where=where)
@@ -331,13 +332,8 @@ def _parse_statement(item: Any, index: int, kind: PolicyKind, *, variables: bool
         principals=principals,
         not_principal=not_principal,
         condition=condition,
-        action_regex=_alternatives(action_list),
+        action_globs=tuple(glob(a, ignore_case=True) for a in dict.fromkeys(action_list)),
     )
-
-
-def _alternatives(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    source = "|".join(f"(?:{glob_regex(p, True).pattern})" for p in patterns)
-    return re.compile(source, re.DOTALL | re.IGNORECASE)
 
 
 def _pair(item: dict[str, Any], plain: str, negated: str, where: str) -> tuple[Any, bool]:
@@ -381,7 +377,8 @@ def _principal_entries(value: Any, element: str, where: str) -> tuple[PrincipalE
     for key, raw in value.items():
         if key not in ("AWS", "Service", "Federated", "CanonicalUser"):
             raise PolicyError(
-                f"{where}: invalid principal type {key!r} (use AWS, Service, Federated or CanonicalUser)"
+                f"{where}: invalid principal type {shown(key)} (use AWS, Service, Federated or"
+                " CanonicalUser)"
             )
         for text in _strings(raw, f"{element}.{key}", where):
             entries.append(_principal_entry(key, text, where))
@@ -394,14 +391,15 @@ def _principal_entry(key: str, text: str, where: str) -> PrincipalEntry:
             return PrincipalEntry("everyone", "*")
         if "*" in text or "?" in text:
             raise PolicyError(
-                f"{where}: invalid principal {text!r}: a wildcard cannot match part of a principal"
+                f"{where}: invalid principal {shown(text)}: a wildcard cannot match part of a"
+                " principal"
             )
-        if _ACCOUNT.match(text):
+        if _ACCOUNT.fullmatch(text):
             return PrincipalEntry("account", text)
-        found = _AWS_PRINCIPAL.match(text)
+        found = _AWS_PRINCIPAL.fullmatch(text)
         if found is None or (found["iamkind"] != "root" and not found["rest"]):
             raise PolicyError(
-                f"{where}: invalid principal {text!r} (an account ID or an IAM/STS ARN)"
+                f"{where}: invalid principal {shown(text)} (an account ID or an IAM/STS ARN)"
             )
         if found["iamkind"] == "root":
             return PrincipalEntry("account", found["iam"])
@@ -412,6 +410,6 @@ def _principal_entry(key: str, text: str, where: str) -> PrincipalEntry:
         return PrincipalEntry("session", text)
     if key == "Service":
         if "*" in text:
-            raise PolicyError(f"{where}: invalid service principal {text!r}")
+            raise PolicyError(f"{where}: invalid service principal {shown(text)}")
         return PrincipalEntry("service", text)
     return PrincipalEntry("other", text)

@@ -19,6 +19,9 @@ The artifact is read by the lab's artifact file name:
 - anything else (``filter-pattern.txt``): the filter pattern itself; surrounding whitespace
   is ignored.
 
+A metric filter document longer than ``MAX_DOCUMENT`` characters, nested too deeply or holding
+a value YAML cannot build fails every check with the reason; nothing a learner writes raises.
+
 A log event in a check is a string (the message, one line) or a mapping, which stands for
 that JSON object written on one line. ``values`` cases give ``value: null`` for an event that
 must publish nothing.
@@ -40,6 +43,10 @@ from certprep.labs.model import Check, CheckResult, Lab
 
 LogEvent = str | dict[str, Any]
 METRIC_FILTER_FILES = (".yaml", ".yml", ".json")
+MAX_DOCUMENT = 16_384  # characters; the API's fields add up to a few thousand at most
+# libyaml when the wheel has it: fast, and it stops at 1,000 levels of nesting by itself (the
+# pure-Python scanner slows down with depth; MAX_DOCUMENT bounds it)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FILTER_FIELDS = {"filterName", "logGroupName", "filterPattern", "metricTransformations"}
 _TRANSFORMATION_FIELDS = {
     "metricName",
@@ -94,14 +101,24 @@ def read_artifact(artifact: str, text: str) -> tuple[str, str | None]:
     """The filter pattern and, for a metric filter document, its metric value."""
     if not artifact.endswith(METRIC_FILTER_FILES):
         return text.strip(), None
+    if len(text) > MAX_DOCUMENT:
+        raise ArtifactError(
+            f"{artifact} is {len(text):,} characters long; a metric filter document is far"
+            f" shorter (this grader reads at most {MAX_DOCUMENT:,})"
+        )
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_LOADER)  # a safe loader: plain data only
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}" if where is not None else ""
         raise ArtifactError(
             f"{artifact} is not valid YAML{at}: {getattr(exc, 'problem', None) or exc}"
         ) from None
+    except RecursionError:  # the YAML composer recurses once per level of nesting
+        raise ArtifactError(f"{artifact} is nested far too deeply to be a metric filter") from None
+    except ValueError as exc:  # a value YAML cannot build, such as a 5,000-digit integer
+        reason = str(exc).split(";")[0]
+        raise ArtifactError(f"{artifact} has a value YAML cannot build: {reason}") from None
     if not isinstance(doc, dict):
         raise ArtifactError(
             f"{artifact} must be a mapping with filterPattern and metricTransformations"

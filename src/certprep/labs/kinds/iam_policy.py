@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from certprep.labs.graders.iam_document import SIZE_LIMITS, PolicyKind, SizeLimit
 from certprep.labs.graders.iam_evaluation import (
     Decision,
     Outcome,
@@ -55,7 +56,7 @@ from certprep.labs.graders.iam_evaluation import (
     evaluate,
 )
 from certprep.labs.graders.iam_patterns import PolicyError
-from certprep.labs.graders.iam_policy import Policy, PolicyKind, parse_policy
+from certprep.labs.graders.iam_policy import Policy, parse_policy
 from certprep.labs.model import Check, CheckResult, Lab
 
 Role = Literal["identity", "boundary", "session", "resource", "scp", "rcp"]
@@ -302,17 +303,33 @@ def _resource_policy(
     return None
 
 
+def size_limit(setup: SetupSpec) -> SizeLimit:
+    """The size quota of the learner's document in its role (the largest it could have: an
+    identity policy of a role may be one of its inline policies, of a user a managed policy)."""
+    attached = setup.attached_to or ""
+    if setup.artifact == "identity":
+        return SIZE_LIMITS["role inline" if ":role/" in attached else "managed"]
+    if setup.artifact == "boundary":
+        return SIZE_LIMITS["managed"]  # a permissions boundary is a managed policy
+    if setup.artifact == "resource":
+        by_service = {"s3": "bucket", "kms": "key"}
+        service = attached.split(":", 5)[2] if attached.count(":") >= 5 else ""
+        return SIZE_LIMITS[by_service.get(service, "resource")]
+    return SIZE_LIMITS[setup.artifact]  # session, scp, rcp
+
+
 def grade(lab: Lab, text: str, workspace: Path | None = None) -> list[CheckResult]:
-    parsed: dict[tuple[str, str], Policy | str] = {}
+    parsed: dict[tuple[str, str, SizeLimit], Policy | str] = {}
     results = []
     for check in lab.checks:
         spec = _spec(check)
         role = spec.setup.artifact
         name = spec.setup.artifact_name or _DEFAULT_NAME[role]
-        key = (role, name)
+        limit = size_limit(spec.setup)
+        key = (role, name, limit)
         if key not in parsed:
             try:
-                parsed[key] = parse_policy(text, _GRAMMAR[role], name)
+                parsed[key] = parse_policy(text, _GRAMMAR[role], name, limit)
             except PolicyError as exc:
                 parsed[key] = f"{_REJECTED_BY[role]} would reject this policy: {exc}"
         artifact = parsed[key]
