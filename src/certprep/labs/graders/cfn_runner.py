@@ -14,11 +14,18 @@
   fails to deploy it, so a grader should treat them as fatal. Warnings (W) and informational
   findings (I) are kept in ``findings`` for checks that ask for them, and do not fail a
   template on their own. certprep's E91xx findings are never in ``errors``.
+- ``LintResult.refused``: the template was not linted because it is over a limit, of
+  CloudFormation (51,200 bytes in a request, 500 resources) or of certprep (``Fn::Sub``
+  strings, conditions, YAML aliases); ``cfn_limits`` lists them. They are checked before the
+  lint, which holds the shared runner and whose time grows faster than the template.
+- A template on which cfn-lint itself fails (it expects some values to have the right type,
+  such as a resource's ``Metadata`` being a mapping) is ``refused`` too, saying so.
 - Thread-safe: the shared runner lints one template at a time.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -29,8 +36,10 @@ from cfnlint.decode.decode import decode_str  # type: ignore[import-untyped]
 from cfnlint.rules import Rules  # type: ignore[import-untyped]
 from cfnlint.runner import Runner  # type: ignore[import-untyped]
 
+from certprep.labs.graders import cfn_limits
 from certprep.labs.graders.cfn_rules import CERTPREP_RULE_IDS, CERTPREP_RULES
 
+log = logging.getLogger(__name__)
 REGION = "us-east-1"
 _LOCK = threading.Lock()  # one runner, shared state: the web app grades from several threads
 SEVERITIES = {"E": "error", "W": "warning", "I": "informational"}
@@ -63,6 +72,7 @@ class LintResult:
     template: dict[str, Any] | None
     syntax_errors: tuple[Finding, ...] = ()
     findings: tuple[Finding, ...] = ()
+    refused: str = ""  # why the template was not linted (over a limit of cfn_limits)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -79,16 +89,38 @@ class LintResult:
 
 def lint(text: str) -> LintResult:
     """Decode and lint one template text."""
+    if (too_big := cfn_limits.text_problem(text)) is not None:
+        return LintResult(None, refused=too_big)
     template, decode_errors = decode_str(text)
     if decode_errors:
         return LintResult(None, syntax_errors=tuple(_finding(m) for m in decode_errors))
     if not isinstance(template, dict):
         problem = Finding("E0000", 1, "a template must be a mapping with a Resources section")
         return LintResult(None, syntax_errors=(problem,))
-    with _LOCK:
-        matches = _runner().validate_template(template)
+    if (over := cfn_limits.template_problem(template)) is not None:
+        return LintResult(None, refused=over)
+    try:
+        with _LOCK:  # validate_template is a generator: consume it under the lock
+            matches = list(_runner().validate_template(template))
+    except RecursionError:
+        return LintResult(None, refused="it is nested too deeply for cfn-lint")
+    except Exception as exc:  # cfn-lint trips over a value of an unexpected type
+        log.warning("cfn-lint failed on a template", exc_info=True)
+        return LintResult(None, refused=_lint_failure(exc))
     findings = sorted({_finding(m) for m in matches}, key=lambda f: (f.line, f.rule_id))
     return LintResult(template, findings=tuple(findings))
+
+
+def _lint_failure(exc: Exception) -> str:
+    try:
+        detail = " ".join(str(exc).split())[:200]
+    except Exception:
+        detail = ""
+    return (
+        f"cfn-lint stopped on it ({type(exc).__name__}{': ' + detail if detail else ''}); a "
+        "section or attribute most likely has a value of the wrong type, such as a list where "
+        "CloudFormation expects a mapping"
+    )
 
 
 def known_rule_ids() -> frozenset[str]:

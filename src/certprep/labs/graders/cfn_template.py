@@ -33,7 +33,7 @@ MISSING: Final = _Missing()
 """A property that is not set (absent, or removed by ``Ref: AWS::NoValue``)."""
 
 Path = Sequence[str | int]
-_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+_SUB_VARIABLE = re.compile(r"\$\{([^}!$][^}$]*)\}")  # no '$' inside: linear on "${${${..."
 
 
 def resources(template: Any, types: Collection[str] | None = None) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,10 @@ Semantics:
   moto can make no outgoing connection and start no process (some moto features would
   otherwise call out: SNS HTTP subscriptions, API destinations, Lambda through Docker), and
   may not touch certprep's data. It works in a private temporary folder (moto's recorder
-  writes there) with a scrubbed environment, and an address-space limit.
+  writes there) with a scrubbed environment, and an address-space limit. The child removes
+  that folder itself when its stdin closes, so it does not outlive a certprep that was killed
+  (SIGKILL, or SIGTERM, which skips ``atexit``); certprep removes it as well when it stops the
+  emulator, or at once when the child cannot be started.
 - Right after it listens, it imports and initialises the services of ``WARM_SERVICES`` in the
   background, so that the first grade does not wait for moto's per-service start-up.
 - ``reset()`` empties every service through moto's reset API (``POST /moto-api/reset``), so
@@ -73,7 +76,15 @@ class Emulator:
                 return self._port
             self.stop()
             self._private = Path(tempfile.mkdtemp(prefix="certprep-moto-"))
-            argv = [sys.executable, "-I", "-m", __name__, "--serve"]
+            argv = [
+                sys.executable,
+                "-I",
+                "-m",
+                __name__,
+                "--serve",
+                "--private",
+                str(self._private),
+            ]
             for d in self.deny_dirs:
                 argv += ["--deny-dir", str(d)]
             for f in self.deny_files:
@@ -96,6 +107,7 @@ class Emulator:
                         start_new_session=True,
                     )
                 except OSError as exc:
+                    self.stop()  # removes the private folder
                     raise EmulatorError(f"cannot start Python for the emulator: {exc}") from None
             self._port = self._read_port()
             return self._port
@@ -174,10 +186,12 @@ def _serve(argv: list[str]) -> None:
     import logging
     import resource
 
-    from certprep.labs.graders.sandbox_runner import install_guard
+    from certprep.labs.graders.sandbox_guard import install_guard
 
-    deny_dirs = [v for f, v in zip(argv[::2], argv[1::2], strict=True) if f == "--deny-dir"]
-    deny_files = [v for f, v in zip(argv[::2], argv[1::2], strict=True) if f == "--deny-file"]
+    options = list(zip(argv[::2], argv[1::2], strict=True))
+    deny_dirs = [v for f, v in options if f == "--deny-dir"]
+    deny_files = [v for f, v in options if f == "--deny-file"]
+    private = next((v for f, v in options if f == "--private"), None)
     resource.setrlimit(resource.RLIMIT_AS, (_MEMORY_LIMIT, _MEMORY_LIMIT))
     install_guard(deny_dirs, deny_files, allowed_port=None)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -190,6 +204,8 @@ def _serve(argv: list[str]) -> None:
     sys.stdout.flush()
     threading.Thread(target=_warm_up, daemon=True).start()
     sys.stdin.buffer.read()  # until certprep closes the pipe or goes away
+    if private:  # certprep removes it too, unless it was killed
+        shutil.rmtree(private, ignore_errors=True)
     os._exit(0)
 
 

@@ -1,7 +1,8 @@
 """The bootstrap that runs a learner's script inside the lab sandbox process.
 
 ``script_sandbox`` starts it as ``python -I sandbox_runner.py ARGS`` (standard library only:
-it must not import certprep). Before the learner's code runs, it
+it must not import certprep; it loads ``sandbox_guard`` beside it). Before the learner's code
+runs, it
 
 1. sets the resource limits: address space (``RLIMIT_AS``), size of a written file
    (``RLIMIT_FSIZE``), no core files;
@@ -9,169 +10,49 @@ it must not import certprep). Before the learner's code runs, it
    stdin: certprep may start this process ahead of time, so that a grade does not wait for
    that import. It then changes to the workspace, sets ``HOME`` to it, and limits the CPU
    seconds from then on (``RLIMIT_CPU``);
-3. installs an audit hook (``sys.addaudithook``, which cannot be removed) that refuses
-   - opening, listing, renaming, removing or linking a path under a refused folder, or a
-     refused file (also its SQLite ``-wal``/``-shm``/``-journal`` files, and a hard link to it),
-     paths resolved through symbolic links;
-   - ``sqlite3.connect``;
-   - a socket connection, datagram or name lookup to anything but the one allowed
-     ``127.0.0.1:port`` (the emulator), so no request can reach real AWS;
-   - starting a process (``subprocess``, ``os.system``, ``os.exec*``, ``os.spawn*``,
-     ``os.posix_spawn``, ``os.fork``) and loading a C library with ``ctypes``: a child process
-     would run without the hook;
-   - signalling another process (``os.kill``/``os.killpg``), so the script cannot stop certprep;
+3. installs the audit hook of ``sandbox_guard`` (it cannot be removed), which refuses access
+   to certprep's data (and removing or renaming a folder that holds it), ``sqlite3.connect``,
+   any network but the emulator's ``127.0.0.1:port``, listening beyond loopback, starting a
+   process, loading a C library, and signalling another process;
 4. runs the script with ``runpy.run_path`` as ``__main__``, its folder first on ``sys.path``
    (as ``python script.py`` would), and writes a JSON report: ``{"outcome": ..., "message":
    ...}`` where outcome is ``ok``, ``exit`` (a non-zero ``sys.exit``), ``error`` (an exception;
    the message names its type, text and the lines of the learner's own file it passed
-   through, never a frame of the runner), ``memory`` (``MemoryError``) or ``refused``. Any
-   refusal is reported even when the script caught the exception.
+   through, never a frame of the runner; a recursion's repeated lines are counted, not
+   listed), ``memory`` (``MemoryError``) or ``refused``. Any refusal is reported even when the
+   script caught the exception. An exception whose text cannot be made (its ``__str__``
+   raises) is named by its type.
 
-This guards against accidents (a script that reaches for real AWS, a stray path), not against
-a determined attacker: an audit hook is no security boundary (see the ``sys.addaudithook``
-documentation), and the learner runs their own code on their own machine.
+Its private folder (working folder, ``TMPDIR``, report and output files) is certprep's to
+remove, but should certprep die (SIGKILL leaves no time to clean up) the runner notices, as
+its stdin closes, and removes the folder itself before it exits: while it waits for its job,
+and while the script runs (certprep keeps the pipe open until the run is over; the script's
+own stdin is ``/dev/null``).
 
-Arguments: ``PORT MEMORY_BYTES CPU_SECONDS FILE_BYTES [--deny-dir D]... [--deny-file F]...``;
-stdin: ``{"script": ..., "workspace": ..., "report": ...}``.
+This guards against accidents, not against a determined attacker (see ``sandbox_guard``).
+
+Arguments: ``PORT MEMORY_BYTES CPU_SECONDS FILE_BYTES [--private DIR] [--deny-dir D]...
+[--deny-file F]...``; stdin: ``{"script": ..., "workspace": ..., "report": ...}``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-import socket
+import shutil
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any
+import threading
 
-# audit event -> indexes of its arguments that are paths
-_PATH_EVENTS: dict[str, tuple[int, ...]] = {
-    "open": (0,),
-    "os.listdir": (0,),
-    "os.scandir": (0,),
-    "os.remove": (0,),
-    "os.rmdir": (0,),
-    "os.mkdir": (0,),
-    "os.rename": (0, 1),
-    "os.link": (0, 1),
-    "os.symlink": (0, 1),
-    "os.truncate": (0,),
-    "os.chmod": (0,),
-    "os.chown": (0,),
-    "os.utime": (0,),
-    "os.chdir": (0,),
-    "shutil.rmtree": (0,),
-    "shutil.copyfile": (0, 1),
-    "shutil.copytree": (0, 1),
-    "shutil.move": (0, 1),
-    "glob.glob": (0,),
-}
-_PROCESS_EVENTS = frozenset(
-    {
-        "subprocess.Popen",
-        "os.system",
-        "os.exec",
-        "os.spawn",
-        "os.posix_spawn",
-        "os.fork",
-        "os.forkpty",
-        "pty.spawn",
-        "ctypes.dlopen",
-    }
-)
-_LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", b"127.0.0.1", b"localhost"})
+if __package__:  # imported as part of certprep (the tests)
+    from certprep.labs.graders.sandbox_guard import SandboxRefused, install_guard
+else:  # run as a script: load the guard beside this file, without certprep
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from sandbox_guard import SandboxRefused, install_guard  # type: ignore[import-not-found,no-redef]
 
+    del sys.path[0]
 
-class SandboxRefused(PermissionError):
-    """An action the lab sandbox does not allow; the message says what and why."""
-
-
-def install_guard(
-    deny_dirs: Iterable[str],
-    deny_files: Iterable[str],
-    allowed_port: int | None,
-    on_refusal: Callable[[str], None] = lambda message: None,
-) -> None:
-    """Install the audit hook described in the module docstring. ``allowed_port`` None refuses
-    every outgoing connection."""
-    dirs = tuple(os.path.realpath(d) for d in deny_dirs)
-    files = tuple(os.path.realpath(f) for f in deny_files)
-    inodes = set()
-    for f in files:
-        try:
-            st = os.stat(f)
-        except OSError:
-            continue
-        inodes.add((st.st_dev, st.st_ino))
-    watched = frozenset(_PATH_EVENTS) | _PROCESS_EVENTS
-    watched |= {"sqlite3.connect", "socket.connect", "socket.sendto", "socket.getaddrinfo"}
-    watched |= {"socket.gethostbyname", "socket.gethostbyaddr", "os.kill", "os.killpg"}
-    me = os.getpid()
-
-    def refused_path(raw: Any) -> str | None:
-        if isinstance(raw, bytes):
-            raw = os.fsdecode(raw)
-        if not isinstance(raw, str):
-            return None  # a file descriptor: opened before, and checked then
-        real = os.path.realpath(raw)
-        for d in dirs:
-            if real == d or real.startswith(d + os.sep):
-                return raw
-        for f in files:
-            if real == f or real.startswith(f + "-"):
-                return raw
-        if inodes:
-            try:
-                st = os.stat(real)
-            except OSError:
-                return None
-            if (st.st_dev, st.st_ino) in inodes:
-                return raw
-        return None
-
-    def refuse(message: str) -> None:
-        on_refusal(message)
-        raise SandboxRefused(f"the lab sandbox refused {message}")
-
-    def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event not in watched:
-            return
-        if event in _PATH_EVENTS:
-            for i in _PATH_EVENTS[event]:
-                if i < len(args) and (path := refused_path(args[i])) is not None:
-                    refuse(f"access to {path}: certprep's own data is off limits to lab scripts")
-        elif event == "sqlite3.connect":
-            refuse("sqlite3.connect: lab scripts work with AWS APIs, not local databases")
-        elif event in ("socket.connect", "socket.sendto"):
-            address = args[1]
-            sock = args[0]
-            ok = (
-                allowed_port is not None
-                and getattr(sock, "family", None) == socket.AF_INET
-                and isinstance(address, tuple)
-                and address[:2] == ("127.0.0.1", allowed_port)
-            )
-            if not ok:
-                refuse(f"a connection to {_where(address)}: {_ONLY_EMULATOR}")
-        elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"):
-            if args and args[0] not in _LOCAL_NAMES and args[0] is not None:
-                refuse(f"looking up {args[0]!r}: {_ONLY_EMULATOR}")
-        elif event in ("os.kill", "os.killpg"):
-            if args and args[0] != me:
-                refuse("signalling another process")
-        elif event in _PROCESS_EVENTS:
-            refuse(f"{event}: lab scripts may not start other programs or load C libraries")
-
-    sys.addaudithook(hook)
-
-
-_ONLY_EMULATOR = "lab scripts reach only the local AWS emulator (AWS_ENDPOINT_URL), never real AWS"
-
-
-def _where(address: Any) -> str:
-    if isinstance(address, tuple) and len(address) >= 2:
-        return f"{address[0]}:{address[1]}"
-    return repr(address)
+_OUTER_SHOWN = 6  # groups of calling lines listed after "called from line"
 
 
 def set_limits(memory_bytes: int, file_bytes: int) -> None:
@@ -195,7 +76,14 @@ def limit_cpu(seconds: int) -> None:
 
 def describe_exception(exc: BaseException, script: str) -> str:
     """``Type: message (at FILE line N: `code`, called from line M)``, with only the frames of
-    the learner's file."""
+    the learner's file. Never raises: at worst it is the name of the exception's type."""
+    try:
+        return _describe(exc, script)
+    except BaseException:  # the script's exception class misbehaves (or memory ran out)
+        return type(exc).__name__
+
+
+def _describe(exc: BaseException, script: str) -> str:
     import traceback
 
     name = os.path.basename(script)
@@ -203,7 +91,7 @@ def describe_exception(exc: BaseException, script: str) -> str:
         where = f"{name} line {exc.lineno}"
         code = (exc.text or "").strip()
         return f"SyntaxError at {where}: {exc.msg}" + (f" (`{code}`)" if code else "")
-    text = " ".join(str(exc).split())
+    text = _text(exc)
     if len(text) > 500:
         text = text[:497] + "..."
     summary = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -214,10 +102,37 @@ def describe_exception(exc: BaseException, script: str) -> str:
     where = f"at {name} line {last.lineno}"
     if last.line:
         where += f": `{last.line.strip()[:120]}`"
-    outer = [str(f.lineno) for f in reversed(frames[:-1])]
-    if outer:
-        where += ", called from line " + ", ".join(outer)
+    if outer := _calling_lines([f.lineno for f in reversed(frames[:-1])]):
+        where += ", called from line " + outer
     return f"{summary} ({where})"
+
+
+def _text(value: object) -> str:
+    """``str(value)`` on one line, or "" when its ``__str__`` raises or returns no text."""
+    try:
+        text = str(value)
+    except BaseException:
+        return ""
+    return " ".join(text.split()) if isinstance(text, str) else ""
+
+
+def _calling_lines(lines: list[int | None]) -> str:
+    """``5, 2 ×996, 9``: consecutive repeats (a recursion) counted, at most ``_OUTER_SHOWN``
+    groups listed."""
+    groups = [(line, len(list(run))) for line, run in itertools.groupby(lines)]
+    shown = [f"{line} ×{count}" if count > 1 else str(line) for line, count in groups]
+    rest = len(shown) - _OUTER_SHOWN
+    return ", ".join(shown[:_OUTER_SHOWN]) + (f" and {rest} more" if rest > 0 else "")
+
+
+def _exit_message(code: object) -> tuple[str, str]:
+    """The outcome and message of ``sys.exit(code)``."""
+    if code is None or code is False or (type(code) is int and code == 0):
+        return "ok", ""
+    if type(code) is int or type(code) is bool:
+        return "exit", f"the script exited with status {int(code)}"
+    text = _text(code)[:300] or f"a {type(code).__name__} object"
+    return "exit", f"the script stopped: {text}"
 
 
 def _preload() -> None:
@@ -241,16 +156,17 @@ def _frame_line(script: str) -> str:
 
 def main(argv: list[str]) -> None:
     port, memory, cpu, fsize = argv[:4]
-    deny_dirs: list[str] = []
-    deny_files: list[str] = []
+    options: dict[str, list[str]] = {"--deny-dir": [], "--deny-file": [], "--private": []}
     rest = argv[4:]
     for flag, value in zip(rest[::2], rest[1::2], strict=True):
-        (deny_dirs if flag == "--deny-dir" else deny_files).append(value)
+        options[flag].append(value)
+    private = options["--private"][0] if options["--private"] else None
     set_limits(int(memory), int(fsize))
     _preload()
     line = sys.stdin.readline()  # the job; certprep may start this process ahead of time
-    if not line.strip():
-        os._exit(0)  # certprep went away, or shut its spare runner down
+    if not line.strip():  # certprep went away, or shut its spare runner down
+        _leave(private)
+    _watch_certprep(private)
     job = json.loads(line)
     script, workspace = str(job["script"]), str(job["workspace"])
     os.chdir(workspace)
@@ -264,7 +180,7 @@ def main(argv: list[str]) -> None:
         if entry not in refusals and len(refusals) < 3:
             refusals.append(entry)
 
-    install_guard(deny_dirs, deny_files, int(port), note)
+    install_guard(options["--deny-dir"], options["--deny-file"], int(port), note)
     sys.argv = [script]
     sys.path.insert(0, os.path.dirname(script))
     outcome, message = "ok", ""
@@ -273,18 +189,10 @@ def main(argv: list[str]) -> None:
 
         runpy.run_path(script, run_name="__main__")
     except SystemExit as exc:
-        if exc.code not in (None, 0):
-            outcome = "exit"
-            if isinstance(exc.code, int):
-                message = f"the script exited with status {exc.code}"
-            else:
-                message = "the script stopped: " + " ".join(str(exc.code).split())[:300]
+        outcome, message = _exit_message(exc.code)
     except MemoryError as exc:
-        outcome = "memory"
-        try:
-            message = describe_exception(exc, script)
-        except MemoryError:
-            message = ""
+        outcome, message = "memory", describe_exception(exc, script)
+        message = "" if message == "MemoryError" else message
     except BaseException as exc:
         outcome, message = "error", describe_exception(exc, script)
         if isinstance(exc, SandboxRefused):
@@ -296,11 +204,38 @@ def main(argv: list[str]) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except Exception:
+    except BaseException:
         pass
     report.write(json.dumps({"outcome": outcome, "message": message}))
     report.close()
     os._exit(0)  # the report says how it went; skip waiting for the script's threads
+
+
+def _watch_certprep(private: str | None) -> None:
+    """From now on stdin is the script's /dev/null, and a thread waits on certprep's pipe:
+    certprep closes it once the run is over (after this process ended), so an end of file
+    before that means certprep died: remove the private folder and stop the script."""
+    watched = os.dup(0)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+
+    def watch() -> None:
+        try:
+            while os.read(watched, 4096):
+                pass
+        except OSError:  # the script closed the descriptor: nothing left to watch
+            return
+        _leave(private, status=1)
+
+    threading.Thread(target=watch, name="certprep-watch", daemon=True).start()
+
+
+def _leave(private: str | None, status: int = 0) -> None:
+    """Remove the private folder (certprep is gone and cannot) and exit at once."""
+    if private:
+        shutil.rmtree(private, ignore_errors=True)
+    os._exit(status)
 
 
 if __name__ == "__main__":

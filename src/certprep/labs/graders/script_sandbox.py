@@ -21,8 +21,13 @@ for what it refuses and how it reports), one fresh process per run:
 Speed: the runner imports boto3 before it is given its job, so after each run a *spare*
 runner for the same emulator and limits is started in the background, and the next run hands
 its job to that process instead of waiting for Python and boto3 to start. There is one spare at
-most, and a spare is used for one run only; it is stopped when certprep exits (and exit by themselves when certprep's
-end of their stdin closes).
+most, and a spare is used for one run only; it is stopped when certprep exits.
+
+Cleaning up: certprep removes a runner's private folder when the run is over (and at once
+when the process cannot be started). Should certprep die without cleaning up (SIGKILL, or
+SIGTERM, which skips ``atexit``), its end of the runner's stdin closes: certprep keeps that
+pipe open until the run is over, and a runner that sees it close, waiting for its job or
+running a script, removes its private folder itself and exits.
 
 The result is a ``ScriptRun``: ``ok`` and a one-line ``error`` that names what went wrong for
 the learner (their exception with their own lines, an exit status, a time, memory or CPU limit,
@@ -90,23 +95,28 @@ class _Runner:
             str(limits.cpu_seconds),
             str(limits.file_mb * 1024 * 1024),
         ]
+        argv += ["--private", str(self.private)]
         for d in setup.deny_dirs:
             argv += ["--deny-dir", str(d)]
         for f in setup.deny_files:
             argv += ["--deny-file", str(f)]
-        with (
-            (self.private / "stdout").open("wb") as out,
-            (self.private / "stderr").open("wb") as err,
-        ):
-            self.proc = subprocess.Popen(
-                argv,
-                cwd=self.private,
-                env=_environment(self.private, setup.port, setup.region),
-                stdin=subprocess.PIPE,
-                stdout=out,
-                stderr=err,
-                start_new_session=True,
-            )
+        try:
+            with (
+                (self.private / "stdout").open("wb") as out,
+                (self.private / "stderr").open("wb") as err,
+            ):
+                self.proc = subprocess.Popen(
+                    argv,
+                    cwd=self.private,
+                    env=_environment(self.private, setup.port, setup.region),
+                    stdin=subprocess.PIPE,
+                    stdout=out,
+                    stderr=err,
+                    start_new_session=True,
+                )
+        except BaseException:
+            shutil.rmtree(self.private, ignore_errors=True)
+            raise
 
     def discard(self) -> None:
         _kill_group(self.proc)
@@ -157,9 +167,9 @@ def _run(runner: _Runner, script: Path, workspace: Path, limits: Limits) -> Scri
     job = {"script": str(script.resolve()), "workspace": str(workspace), "report": str(report)}
     started = time.perf_counter()
     assert runner.proc.stdin is not None
-    try:
+    try:  # the pipe stays open until the run is over: its end tells the runner certprep died
         runner.proc.stdin.write((json.dumps(job) + "\n").encode())
-        runner.proc.stdin.close()
+        runner.proc.stdin.flush()
     except OSError:
         pass  # it died before its job: reported below from its exit status
     timed_out = False
@@ -250,11 +260,19 @@ def _error(returncode: int, timed_out: bool, report: Path, stderr: Path, limits:
     if returncode == -signal.SIGKILL:
         return "the script was killed (out of memory?)"
     if returncode < 0:
-        return f"the script crashed (signal {signal.Signals(-returncode).name})"
+        return f"the script crashed ({_signal_name(-returncode)})"
     last = _last_line(stderr)
     return f"the script ended without finishing (exit status {returncode})" + (
         f": {last}" if last else ""
     )
+
+
+def _signal_name(number: int) -> str:
+    """``signal SIGSEGV``, or ``signal 40`` for a number without a name (real-time signals)."""
+    try:
+        return f"signal {signal.Signals(number).name}"
+    except ValueError:
+        return f"signal {number}"
 
 
 def _last_line(path: Path) -> str:

@@ -8,7 +8,8 @@ The shared part of the ``appspec`` and ``buildspec`` graders:
   keeps the last one silently). Mapping keys are made strings. JSON is read too: a JSON
   file indented with tabs, which YAML forbids, has its tabs read as spaces (raw tabs cannot
   occur inside JSON strings). A syntax error, several documents or an empty file raise
-  ``SpecError`` with the line and column.
+  ``SpecError`` with the line and column; so does a file that cannot be read safely (a control
+  character, an alias bomb, deep nesting: see ``yamlload``).
 - A ``Finding`` is one problem: a rule id, a severity, the key path, its line and a message
   that teaches. ``error`` means the service rejects the file or its documentation forbids
   it; ``warning`` means the file is accepted but a documented recommendation is broken or
@@ -25,7 +26,6 @@ The shared part of the ``appspec`` and ``buildspec`` graders:
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +34,10 @@ from typing import Any, Literal
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+
+from certprep.labs.graders.yamlload import SpecError, load
+
+__all__ = ["Document", "Finding", "Report", "SpecError", "parse"]
 
 Severity = Literal["error", "warning"]
 Key = str | int
@@ -46,10 +50,6 @@ SHARED_RULES: dict[str, str] = {
     "wrong-type": "a value of the wrong type",
     "bad-value": "a value outside what the reference allows",
 }
-
-
-class SpecError(ValueError):
-    """The file cannot be read as one YAML document; the message says why and where."""
 
 
 @dataclass(frozen=True)
@@ -113,35 +113,15 @@ class Report:
 
 def parse(text: str, key_map: Callable[[str], str] | None = None) -> Document:
     """Read one YAML document; ``key_map`` renames mapping keys (e.g. to canonical case)."""
-    if "\t" in text and _is_json(text):
-        text = text.replace("\t", " ")  # JSON allows tab indentation, YAML does not
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise SpecError("the file is empty")
-        lines: dict[Path, int] = {(): node.start_mark.line + 1}
-        duplicates: list[Finding] = []
+    lines: dict[Path, int] = {}
+    duplicates: list[Finding] = []
+
+    def index(node: yaml.Node) -> None:
+        lines[()] = node.start_mark.line + 1
         _index(node, (), lines, duplicates, key_map, set())
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = ", ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise SpecError(f"not valid YAML: {problem}{where}") from None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is marked
-        raise SpecError(f"not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    return Document(_string_keys(data), lines, tuple(duplicates))
 
-
-def _is_json(text: str) -> bool:
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
+    data = load(text, index)
+    return Document(data, lines, tuple(duplicates))
 
 
 def _index(
@@ -183,14 +163,6 @@ def _index(
         for n, item in enumerate(node.value):
             lines[(*path, n)] = item.start_mark.line + 1
             _index(item, (*path, n), lines, duplicates, key_map, seen)
-
-
-def _string_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _string_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_string_keys(v) for v in value]
-    return value
 
 
 def format_path(path: Iterable[Key]) -> str:

@@ -81,6 +81,12 @@ def grade(lab: Lab, text: str, workspace: Path | None = None) -> list[CheckResul
         )
     except ValueError as exc:  # e.g. a NUL byte in the file
         return CheckResult.all_failed(lab.checks, f"Python cannot run {lab.artifact}: {exc}.")
+    except (RecursionError, MemoryError):  # e.g. "x = -----...1": the parser gives up
+        return CheckResult.all_failed(
+            lab.checks,
+            f"Python cannot compile {lab.artifact}: an expression is nested too deeply, so "
+            "nothing was created.",
+        )
     deny_dirs, deny_files = _certprep_data(workspace)
     specs = [CheckSpec.model_validate(c.fields) for c in lab.checks]
     try:

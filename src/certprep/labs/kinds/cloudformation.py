@@ -1,8 +1,9 @@
 """CloudFormation labs: the learner writes a template (YAML, short-form tags allowed, or JSON)
 and certprep lints it with cfn-lint plus its own rules (``graders/cfn_runner``).
 
-Before any check: a text that is not a YAML/JSON mapping fails every check with the parser's
-message and line; a template with cfn-lint errors (E rules: CloudFormation would reject it or
+Before any check: a template over a limit of ``graders/cfn_limits`` (51,200 bytes, 500
+resources, long ``Fn::Sub`` strings, ...) fails every check saying which, without a lint; a
+text that is not a YAML/JSON mapping fails every check with the parser's message and line; a template with cfn-lint errors (E rules: CloudFormation would reject it or
 fail to deploy it) fails every check with those errors. Warnings and informational findings
 fail only the checks that name their rule.
 
@@ -89,6 +90,9 @@ class CheckSpec(BaseModel):
 
 def grade(lab: Lab, text: str, workspace: Path | None = None) -> list[CheckResult]:
     result = cfn_runner.lint(text)
+    if result.refused:
+        reason = f"certprep did not lint this template: {result.refused}."
+        return CheckResult.all_failed(lab.checks, reason)
     if result.syntax_errors:
         problems = [f"line {f.line}: {f.message}" for f in result.syntax_errors[:_MAX_SHOWN]]
         reason = "The template is not valid YAML or JSON: " + "; ".join(problems)

@@ -35,6 +35,11 @@ places); its failure lists why each alternative does not hold, unless it has a `
       message: no cleanup runs after a failed build phase
 
 A file that is not YAML fails every check with the reason.
+
+A catalog regex is searched only in values of at most ``MAX_MATCHED_CHARS`` characters, so the
+time a search takes stays bounded whatever the learner writes (a regex may backtrack on a
+long value). A longer value never passes a ``matches`` assertion, and a failure it causes says
+that the value is too long, not that it does not match.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from certprep.labs.model import Check, CheckResult, Lab
 
 SpecPlatform = Literal["server", "ecs", "lambda", "buildspec"]
 _SHOWN = 3  # problems listed per failed check
+MAX_MATCHED_CHARS = 4096  # the longest value a catalog regex is searched in
 
 
 class Assertion(BaseModel):
@@ -183,6 +189,9 @@ def _failure(item: Assertion | AnyOf, report: Report) -> str | None:
         if problem is None:
             return None
         problems.append(problem.rstrip("."))
+    too_long = [p for alternative in item.any_of if (p := _too_long(alternative, report))]
+    if too_long:
+        return too_long[0]
     return item.message or f"none of the alternatives holds: {'; or '.join(problems)}"
 
 
@@ -204,6 +213,8 @@ def _assertion_failure(assertion: Assertion, report: Report) -> str | None:
     results = [_passes(assertion, value) for _, value in found]
     if all(results) if assertion.every else any(results):
         return None
+    if (too_long := _too_long(assertion, report)) is not None:
+        return too_long
     if assertion.message:
         return assertion.message
     bad = [(path, value) for (path, value), ok in zip(found, results, strict=True) if not ok]
@@ -220,13 +231,33 @@ def _passes(assertion: Assertion, value: Any) -> bool:
     if assertion.matches is not None:
         if isinstance(value, dict | list) or value is None:
             return False
+        text = _text(value)
+        if len(text) > MAX_MATCHED_CHARS:
+            return False  # see _too_long
         flags = re.IGNORECASE if assertion.ignore_case else 0
-        return re.search(assertion.matches, _text(value), flags) is not None
+        return re.search(assertion.matches, text, flags) is not None
     if not isinstance(value, int | float) or isinstance(value, bool):
         return False
     low_ok = assertion.at_least is None or value >= assertion.at_least
     high_ok = assertion.at_most is None or value <= assertion.at_most
     return low_ok and high_ok
+
+
+def _too_long(assertion: Assertion, report: Report) -> str | None:
+    """Why a ``matches`` assertion cannot pass on a selected value that is too long to search,
+    or None when there is no such value."""
+    if assertion.matches is None:
+        return None
+    for path, value in select_values(report.data, assertion.path):
+        if isinstance(value, dict | list) or value is None:
+            continue
+        if (size := len(_text(value))) > MAX_MATCHED_CHARS:
+            return (
+                f"{_where(format_path(path), report, path)} is {size:,} characters long, too long "
+                f"to check (certprep reads values of at most {MAX_MATCHED_CHARS:,} characters "
+                "here); shorten it, e.g. split a long command into several"
+            )
+    return None
 
 
 def _same(value: Any, expected: Any, ignore_case: bool) -> bool:
