@@ -7,10 +7,6 @@ that name the problem, and never raises or hangs.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import TypeVar
-
 import pytest
 
 from certprep.labs.catalog import all_labs
@@ -20,31 +16,10 @@ from certprep.labs.graders.filter_pattern_regex import compile_regex
 from certprep.labs.grading import grade
 from certprep.labs.kinds.filter_pattern import ArtifactError, read_artifact
 from certprep.labs.model import CheckResult
+from tests.labs.timebox import finishes
 
-T = TypeVar("T")
 PATTERN_LAB = "payment-worker-error-filter"  # filter-pattern.txt
 METRIC_LAB = "checkout-latency-metric-filter"  # metric-filter.yaml
-
-
-def finishes(call: Callable[[], T]) -> T:
-    """The call's result; fails the test if it is still running after 30 s (a hang guard,
-    not a benchmark)."""
-    box: list[T] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            box.append(call())
-        except BaseException as exc:  # re-raised below, in the test's thread
-            errors.append(exc)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(30)
-    assert not worker.is_alive(), "the call did not return"
-    if errors:
-        raise errors[0]
-    return box[0]
 
 
 def graded(lab_id: str, text: str) -> list[CheckResult]:

@@ -12,9 +12,7 @@ validation (what IAM rejects is rejected here too).
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -26,32 +24,11 @@ from certprep.labs.graders.iam_policy import parse_policy
 from certprep.labs.grading import grade
 from certprep.labs.kinds.iam_policy import SetupSpec, size_limit
 from certprep.labs.model import CheckResult
+from tests.labs.timebox import finishes
 
-T = TypeVar("T")
 ROLE_POLICY_LAB = "codebuild-least-privilege-policy"  # identity policy of a role, with never:
 BUCKET_LAB = "cross-account-artifact-bucket-policy"
 SCP_LAB = "workloads-region-guardrail-scp"
-
-
-def finishes(call: Callable[[], T]) -> T:
-    """The call's result; fails the test if it is still running after 30 s (a hang guard,
-    not a benchmark)."""
-    box: list[T] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            box.append(call())
-        except BaseException as exc:  # re-raised below, in the test's thread
-            errors.append(exc)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(30)
-    assert not worker.is_alive(), "the call did not return"
-    if errors:
-        raise errors[0]
-    return box[0]
 
 
 def document(*statements: dict[str, Any]) -> str:

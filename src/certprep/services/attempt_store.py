@@ -52,7 +52,6 @@ class AttemptStore:
         self.index = bank.index
         self.cache = cache if cache is not None else AttemptCache()
         self.writer = writer if writer is not None else StepWriter(sessions.kw["bind"])
-        self._per_learner: dict[str, Any] = {}
 
     def after_commit(self, before: AttemptState, step: Step, after: AttemptState) -> None:
         """Called once a step is committed (the learning engine listens here)."""

@@ -76,6 +76,10 @@ class ExamService(AttemptStore):
 
     learning: LearningService | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._per_learner: dict[str, ExamService] = {}
+
     def for_learner(self, learner: str) -> ExamService:
         """The same service (bank, database, clock, cache, writer) acting for another learner.
         Kept per learner: the web app asks for it on every request."""
