@@ -28,6 +28,29 @@ def test_migrations_are_idempotent(database_url: str) -> None:
     engine.dispose()
 
 
+def test_each_step_is_written_to_one_index_and_still_found_by_attempt(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    """The log keeps only its unique (attempt_id, seq) index (migration 0007): reading an
+    attempt's steps and deleting an attempt (the foreign key's cascade) both go through it."""
+    engine = sessions.kw["bind"]
+    indexes = sa.inspect(engine).get_indexes("attempt_steps")
+    uniques = sa.inspect(engine).get_unique_constraints("attempt_steps")
+    assert [i["name"] for i in indexes if not i.get("unique")] == []
+    assert [u["column_names"] for u in uniques] == [["attempt_id", "seq"]]
+    svc = ExamService(sessions, bank, clock)
+    attempt_id = svc.start_exam(seed=1).attempt.id
+    svc.answer(attempt_id, 0, [0])
+    svc.flag(attempt_id, 1, True)
+    assert ExamService(sessions, bank, clock).state(attempt_id).flags == {1}
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM attempts WHERE id = :id"), {"id": attempt_id})
+        left = conn.execute(
+            sa.text("SELECT count(*) FROM attempt_steps WHERE attempt_id = :id"), {"id": attempt_id}
+        ).scalar_one()
+    assert left == 0
+
+
 def test_an_exam_round_trips_through_the_database(
     sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
 ) -> None:
