@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/learning_speed.py
 	$(BIN)/python benchmarks/lab_grading.py
+	$(BIN)/python benchmarks/answer_cost.py
 	$(BIN)/python benchmarks/web_load.py
 
 clean:
