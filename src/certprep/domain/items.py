@@ -5,9 +5,10 @@ Field names here are a published contract (see docs/authoring.md); fields may be
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -46,6 +47,21 @@ class IrtParameters(BaseModel):
     c: float = Field(ge=0, lt=1, description="lower asymptote (guessing)")
 
 
+CheckName = Literal["blind", "options-only", "docs"]
+
+
+class Checked(BaseModel):
+    """When an item's facts were last checked, and by which of the bank's checks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    on: dt.date = Field(description="the date of the last check (YYYY-MM-DD)")
+    by: tuple[CheckName, ...] = Field(
+        min_length=1,
+        description="the checks it passed then: blind, options-only, docs",
+    )
+
+
 class Item(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -61,6 +77,10 @@ class Item(BaseModel):
     explanation: NonEmpty
     references: tuple[NonEmpty, ...] = ()
     irt: IrtParameters | None = None
+    tests: NonEmpty | None = Field(
+        default=None, description="the deciding fact the item tests, in one line"
+    )
+    checked: Checked | None = None
 
     @cached_property
     def keys(self) -> frozenset[int]:
