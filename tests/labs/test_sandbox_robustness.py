@@ -32,11 +32,12 @@ def port() -> int:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    """certprep's data folder as with CERTPREP_DATA_DIR=<tmp>/parent/data, beside another
-    folder of the parent; the script's workspace is elsewhere."""
-    folder = tmp_path / "parent" / "data"
+    """certprep's data folder as with CERTPREP_DATA_DIR=<workspace>/parent/data, beside another
+    folder of the parent: inside the folders a script may read and write, so that only the
+    refusal of certprep's data stands between the script and it."""
+    folder = tmp_path / "workspace" / "parent" / "data"
     folder.mkdir(parents=True)
-    (tmp_path / "parent" / "other").mkdir()
+    (folder.parent / "other").mkdir()
     with sqlite3.connect(folder / "certprep.db") as db:
         db.execute("create table progress (lab text)")
     db.close()

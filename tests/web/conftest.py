@@ -42,6 +42,11 @@ class Browser:
         return str(response.headers["location"].split("/")[2])
 
 
+def local_client(app: Any) -> TestClient:
+    """A client on the server's own machine, as a browser on localhost is."""
+    return TestClient(app, base_url="http://localhost", client=("127.0.0.1", 50000))
+
+
 @pytest.fixture
 def app_for(runtime: Runtime) -> Any:
     def make(settings: WebSettings | None = None) -> Any:
@@ -52,5 +57,5 @@ def app_for(runtime: Runtime) -> Any:
 
 @pytest.fixture
 def browser(app_for: Any) -> Iterator[Browser]:
-    with TestClient(app_for()) as client:
+    with local_client(app_for()) as client:
         yield Browser(client)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from certprep.clock import FixedClock
 from certprep.runtime import Runtime
 
-from .conftest import Browser
+from .conftest import Browser, local_client
 
 
 def keys_by_number(runtime: Runtime, attempt_id: str) -> dict[int, list[str]]:
@@ -41,7 +39,7 @@ def test_answers_and_flags_are_saved_as_they_are_made(browser: Browser) -> None:
 def test_reload_and_restart_resume_at_the_same_question(
     app_for: Any, runtime: Runtime, clock: FixedClock
 ) -> None:
-    with TestClient(app_for()) as client:
+    with local_client(app_for()) as client:
         b = Browser(client)
         attempt = b.start_exam()
         b.page(f"/attempts/{attempt}/q/7")
@@ -52,7 +50,7 @@ def test_reload_and_restart_resume_at_the_same_question(
     fresh = Runtime(runtime.bank_path, runtime.database_url, clock)
     from certprep.web.app import create_app
 
-    with TestClient(create_app(fresh)) as client:
+    with local_client(create_app(fresh)) as client:
         b = Browser(client)
         r = b.page(f"/attempts/{attempt}", follow_redirects=False)
         assert r.headers["location"] == f"/attempts/{attempt}/q/7"

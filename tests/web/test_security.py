@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from certprep.runtime import Runtime
 from certprep.web.settings import WebSettings
 
-from .conftest import Browser
+from .conftest import Browser, local_client
 
 
 def secrets_of(runtime: Runtime, attempt_id: str, number: int) -> list[str]:
@@ -66,7 +65,7 @@ def test_practice_keys_arrive_only_with_the_answer(browser: Browser, runtime: Ru
 
 
 def multi_user_browser(app_for: Any) -> Browser:
-    return Browser(TestClient(app_for(WebSettings(multi_user=True))))
+    return Browser(local_client(app_for(WebSettings(multi_user=True))))
 
 
 def sign_up(b: Browser, name: str) -> None:

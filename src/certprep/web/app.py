@@ -18,6 +18,7 @@ from certprep.errors import CertprepError, NotFound
 from certprep.runtime import Runtime
 from certprep.services.accounts import AccountError, AccountService
 from certprep.web.deps import BadInput
+from certprep.web.hosts import AllowedHosts
 from certprep.web.security import CSRF_COOKIE, LoginRequired
 from certprep.web.settings import WebSettings
 
@@ -117,6 +118,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders, settings=settings)
+    app.add_middleware(AllowedHosts, names=settings.allowed_hosts)  # outermost: before routing
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")

@@ -15,6 +15,7 @@ from certprep.labs.catalog import get_lab
 from certprep.labs.model import CheckResult, Lab
 from certprep.services.labs import MAX_ARTIFACT_BYTES
 from certprep.web.deps import BadInput, Ctx, context
+from certprep.web.hosts import is_loopback
 from certprep.web.markdown import to_html
 from certprep.web.pages import render
 from certprep.web.security import verify_csrf
@@ -51,11 +52,18 @@ class ScriptLabsOff(CertprepError):
     """Script labs are not graded by a shared server."""
 
 
-async def _grade(ctx: Ctx, lab: Lab, text: str) -> list[CheckResult]:
-    if lab.kind == "boto3-script" and ctx.settings.multi_user:
-        # the sandbox guards against accidents, not against a hostile user of a shared server
+def scripts_graded_here(request: Request, ctx: Ctx) -> bool:
+    """Learners' scripts run only for a single-user server's own machine (the host check has
+    passed by then): never on a shared server, never for a request from elsewhere."""
+    client = request.client.host if request.client else None
+    return not ctx.settings.multi_user and is_loopback(client)
+
+
+async def _grade(request: Request, ctx: Ctx, lab: Lab, text: str) -> list[CheckResult]:
+    if lab.kind == "boto3-script" and not scripts_graded_here(request, ctx):
+        why = "this server is shared" if ctx.settings.multi_user else "you are not on its machine"
         raise ScriptLabsOff(
-            "this server is shared, so it does not run learners' scripts: grade this lab on "
+            f"{why}, so it does not run learners' scripts: grade this lab on "
             f"your own machine with 'certprep lab check {lab.id}'"
         )
     # grading can run cfn-lint or a learner's script: never on the event loop
@@ -92,7 +100,7 @@ def _lab_page(
         results=results_data(results) if results is not None else None,
         done=lab.id in ctx.labs.passed(),
         max_kib=MAX_ARTIFACT_BYTES // 1024,
-        graded_here=not (lab.kind == "boto3-script" and ctx.settings.multi_user),
+        graded_here=lab.kind != "boto3-script" or scripts_graded_here(request, ctx),
     )
 
 
@@ -120,7 +128,7 @@ async def lab_check(
             artifact = data.decode("utf-8")
         except UnicodeDecodeError:
             raise BadInput(f"{upload.filename} is not a UTF-8 text file") from None
-    results = await _grade(ctx, lab, artifact)
+    results = await _grade(request, ctx, lab, artifact)
     return _lab_page(request, ctx, lab, artifact, results)
 
 
@@ -152,6 +160,8 @@ def api_lab(lab_id: str, ctx: Context) -> dict[str, Any]:
 
 
 @api.post("/labs/{lab_id}/check", summary="Grade an artifact: every check, with why and a link")
-async def api_check(lab_id: str, body: ArtifactIn, ctx: Context) -> dict[str, Any]:
+async def api_check(
+    request: Request, lab_id: str, body: ArtifactIn, ctx: Context
+) -> dict[str, Any]:
     lab = get_lab(lab_id)
-    return results_data(await _grade(ctx, lab, body.artifact))
+    return results_data(await _grade(request, ctx, lab, body.artifact))

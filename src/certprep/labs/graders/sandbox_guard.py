@@ -1,8 +1,13 @@
 """The audit hook that guards a lab script's process (``sandbox_runner``) and the AWS
 emulator's (``moto_emulator``). Standard library only: the runner loads it without certprep.
 
-``install_guard(deny_dirs, deny_files, allowed_port)`` installs a ``sys.addaudithook`` hook,
-which cannot be removed, that refuses (raising ``SandboxRefused``, a ``PermissionError``):
+``install_guard(deny_dirs, deny_files, allowed_port, confinement=...)`` installs a
+``sys.addaudithook`` hook, which cannot be removed, that refuses (raising ``SandboxRefused``, a
+``PermissionError``):
+
+- given a ``Confinement`` (``sandbox_confine``; the lab script's process): reading a path
+  outside the folders it may read, or writing, creating or removing one outside the folders it
+  may write (the kernel enforces the same with Landlock where it can, see ``sandbox_confine``);
 
 - opening, listing, creating, renaming, removing, linking, truncating or changing the mode,
   owner, times or extended attributes of a path in or under a refused folder, or of a refused
@@ -33,9 +38,10 @@ process holds open (listed from ``/proc/self/fd``), which includes the one it wa
 Known gaps: ``os.mkfifo``/``os.mknod`` and reads of metadata (``os.stat``, ``os.readlink``)
 raise no audit event; without ``/proc`` (not Linux) handles cannot be resolved; ``listen`` is
 checked by wrapping ``socket.socket.listen``, which code using ``_socket`` directly bypasses.
-This guards against accidents (a script that reaches for real AWS, a stray path), not against
-a determined attacker: an audit hook is no security boundary (see the ``sys.addaudithook``
-documentation), and the learner runs their own code on their own machine.
+The hook gives clear messages and guards against accidents (a script that reaches for real
+AWS, a stray path); an audit hook alone is no security boundary (see the ``sys.addaudithook``
+documentation). The boundary for a lab script is the kernel's: ``sandbox_confine`` applies
+Landlock before the hook is installed.
 """
 
 from __future__ import annotations
@@ -47,6 +53,11 @@ import stat
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
+
+if __package__:  # imported as part of certprep
+    from certprep.labs.graders.sandbox_confine import Confinement, writes
+else:  # loaded by the sandbox runner beside this file, without certprep
+    from sandbox_confine import Confinement, writes  # type: ignore[import-not-found,no-redef]
 
 # audit event -> its path arguments: (index of the path, indexes of what a relative path is
 # relative to: a dir_fd or a folder, the first one given wins; the working folder otherwise)
@@ -131,10 +142,11 @@ def install_guard(
     deny_files: Iterable[str],
     allowed_port: int | None,
     on_refusal: Callable[[str], None] = lambda message: None,
+    confinement: Confinement | None = None,
 ) -> None:
     """Install the audit hook described in the module docstring. ``allowed_port`` None refuses
     every outgoing connection."""
-    paths = _Paths(deny_dirs, deny_files)
+    paths = _Paths(deny_dirs, deny_files, confinement)
     watched = frozenset(_PATH_EVENTS) | _PROCESS_EVENTS | _SOCKET_EVENTS
     watched |= {"sqlite3.connect", "os.kill", "os.killpg"}
     me = os.getpid()
@@ -167,7 +179,13 @@ def install_guard(
 class _Paths:
     """The refused folders and files, and the verdict on the paths of an audit event."""
 
-    def __init__(self, deny_dirs: Iterable[str], deny_files: Iterable[str]) -> None:
+    def __init__(
+        self,
+        deny_dirs: Iterable[str],
+        deny_files: Iterable[str],
+        confinement: Confinement | None = None,
+    ) -> None:
+        self.confinement = confinement
         self.dirs = tuple(os.path.realpath(d) for d in deny_dirs)
         self.files = tuple(os.path.realpath(f) for f in deny_files)
         self.inodes = set()
@@ -194,10 +212,17 @@ class _Paths:
             if whole_tree and self._holds_refused(path):
                 return f"access to {shown}: it holds certprep's own data, which is off limits"
             relative = isinstance(args[index], str | bytes) and not os.path.isabs(shown)
-            if event == "open" and relative:
-                for folder in _open_folders():  # the dir_fd os.open may have been given
-                    if self._is_refused(os.path.join(folder, shown)):
-                        return f"access to {shown}: {_OFF_LIMITS}"
+            folders = _open_folders() if event == "open" and relative else []
+            for folder in folders:  # the dir_fd os.open may have been given
+                if self._is_refused(os.path.join(folder, shown)):
+                    return f"access to {shown}: {_OFF_LIMITS}"
+            if self.confinement is not None and event != "os.chdir":
+                writing = writes(event, args, index)
+                candidates = [path if os.path.isabs(path) else os.path.join(os.getcwd(), path)]
+                candidates += [os.path.join(folder, shown) for folder in folders]
+                verdicts = [self.confinement.refused(c, writing) for c in candidates]
+                if all(verdicts):  # refused whichever folder a relative name is relative to
+                    return verdicts[0]
         return None
 
     def _is_refused(self, path: str) -> bool:

@@ -10,8 +10,11 @@ runs, it
    stdin: certprep may start this process ahead of time, so that a grade does not wait for
    that import. It then changes to the workspace, sets ``HOME`` to it, and limits the CPU
    seconds from then on (``RLIMIT_CPU``);
-3. installs the audit hook of ``sandbox_guard`` (it cannot be removed), which refuses access
-   to certprep's data (and removing or renaming a folder that holds it), ``sqlite3.connect``,
+3. confines itself (``sandbox_confine``): reads only in its own folders and Python's,
+   writes only in its workspace and private folder, TCP only to the emulator, enforced by the
+   kernel with Landlock where it has it (the report's ``kernel`` says what was enforced);
+   then installs the audit hook of ``sandbox_guard`` (it cannot be removed), which refuses
+   the same paths with a clear message, and access to certprep's data (and removing or renaming a folder that holds it), ``sqlite3.connect``,
    any network but the emulator's ``127.0.0.1:port``, listening beyond loopback, starting a
    process, loading a C library, and signalling another process;
 4. runs the script with ``runpy.run_path`` as ``__main__``, its folder first on ``sys.path``
@@ -29,7 +32,7 @@ its stdin closes, and removes the folder itself before it exits: while it waits 
 and while the script runs (certprep keeps the pipe open until the run is over; the script's
 own stdin is ``/dev/null``).
 
-This guards against accidents, not against a determined attacker (see ``sandbox_guard``).
+The audit hook gives the messages; Landlock is the boundary (see ``sandbox_confine``).
 
 Arguments: ``PORT MEMORY_BYTES CPU_SECONDS FILE_BYTES [--private DIR] [--deny-dir D]...
 [--deny-file F]...``; stdin: ``{"script": ..., "workspace": ..., "report": ...}``.
@@ -45,9 +48,14 @@ import sys
 import threading
 
 if __package__:  # imported as part of certprep (the tests)
+    from certprep.labs.graders.sandbox_confine import Confinement, apply_landlock
     from certprep.labs.graders.sandbox_guard import SandboxRefused, install_guard
 else:  # run as a script: load the guard beside this file, without certprep
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from sandbox_confine import (  # type: ignore[import-not-found,no-redef]
+        Confinement,
+        apply_landlock,
+    )
     from sandbox_guard import SandboxRefused, install_guard  # type: ignore[import-not-found,no-redef]
 
     del sys.path[0]
@@ -166,12 +174,15 @@ def main(argv: list[str]) -> None:
     line = sys.stdin.readline()  # the job; certprep may start this process ahead of time
     if not line.strip():  # certprep went away, or shut its spare runner down
         _leave(private)
-    _watch_certprep(private)
     job = json.loads(line)
     script, workspace = str(job["script"]), str(job["workspace"])
     os.chdir(workspace)
     os.environ["HOME"] = workspace
     report = open(job["report"], "w", encoding="utf-8")  # opened before the guard  # noqa: SIM115
+    own = [workspace, os.path.dirname(script)]
+    confinement = Confinement.for_script(own, private or os.environ.get("TMPDIR", workspace))
+    enforced = apply_landlock(confinement, int(port))  # before any thread starts: all inherit it
+    _watch_certprep(private)
     limit_cpu(int(cpu))
     refusals: list[str] = []
 
@@ -180,7 +191,9 @@ def main(argv: list[str]) -> None:
         if entry not in refusals and len(refusals) < 3:
             refusals.append(entry)
 
-    install_guard(options["--deny-dir"], options["--deny-file"], int(port), note)
+    install_guard(
+        options["--deny-dir"], options["--deny-file"], int(port), note, confinement=confinement
+    )
     sys.argv = [script]
     sys.path.insert(0, os.path.dirname(script))
     outcome, message = "ok", ""
@@ -206,7 +219,7 @@ def main(argv: list[str]) -> None:
         sys.stderr.flush()
     except BaseException:
         pass
-    report.write(json.dumps({"outcome": outcome, "message": message}))
+    report.write(json.dumps({"outcome": outcome, "message": message, "kernel": enforced}))
     report.close()
     os._exit(0)  # the report says how it went; skip waiting for the script's threads
 

@@ -53,6 +53,16 @@ from pathlib import Path
 RUNNER = Path(__file__).with_name("sandbox_runner.py")
 
 
+def runners_folder() -> Path:
+    """The folder (this user's, mode 0700) that holds the runners' private folders: a confined
+    runner may remove its own private folder from it, and nothing else outside that folder."""
+    folder = Path(tempfile.gettempdir()) / f"certprep-scripts-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+        raise PermissionError(f"{folder} is not this user's own folder")
+    return folder
+
+
 @dataclass(frozen=True)
 class Limits:
     seconds: float = 20.0
@@ -84,7 +94,7 @@ class _Runner:
 
     def __init__(self, setup: _Setup) -> None:
         self.setup = setup
-        self.private = Path(tempfile.mkdtemp(prefix="certprep-script-"))
+        self.private = Path(tempfile.mkdtemp(prefix="certprep-script-", dir=runners_folder()))
         limits = setup.limits
         argv = [
             sys.executable,
