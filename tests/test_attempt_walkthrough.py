@@ -76,6 +76,24 @@ def test_practice_pause_stops_the_clock(bank: Bank, exam: Attempt) -> None:
     assert rules.expiry_step(s, T0 + timedelta(days=1, minutes=7)) is not None
 
 
+def test_a_paused_session_takes_no_answer_until_resumed(bank: Bank, exam: Attempt) -> None:
+    practice = Attempt("p1", Mode.PRACTICE, exam.form, T0, timedelta(minutes=10))
+    s = rules.start_state(practice)
+    s = rules.apply(s, rules.pause_step(s, T0 + timedelta(minutes=1)))
+    item = bank.items[exam.form.items[0].item_id]
+    later = T0 + timedelta(minutes=2)
+    for step in (
+        lambda: rules.answer_step(s, 0, item, [0] * item.choose, later),
+        lambda: rules.clear_step(s, 0, later),
+        lambda: rules.flag_step(s, 0, True, later),
+        lambda: rules.visit_step(s, 1, later),
+    ):
+        with pytest.raises(AttemptError, match="paused: resume it first"):
+            step()
+    s = rules.apply(s, rules.resume_step(s, later))
+    assert rules.answer_step(s, 0, item, list(range(item.choose)), later).position == 0
+
+
 def test_choices_are_checked(bank: Bank, exam: Attempt) -> None:
     s = rules.start_state(exam)
     position = next(p for p, f in enumerate(exam.form.items) if bank.items[f.item_id].choose == 2)

@@ -188,3 +188,28 @@ def test_the_openapi_document_describes_the_lean_exam_calls(browser: Browser) ->
     schema = answer["requestBody"]["content"]["application/json"]["schema"]
     assert schema["properties"]["choice"]["maxItems"] == 6
     assert "/api/labs/{lab_id}/check" in paths
+
+
+def test_a_paused_practice_refuses_answers_from_any_client(browser: Browser) -> None:
+    browser.page("/")
+    r = browser.form("/practice", {"count": "3", "minutes": "10"}, follow_redirects=False)
+    attempt = r.headers["location"].split("/")[2]
+    browser.form(f"/attempts/{attempt}/pause")
+    answered = browser.api("PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": ["A"]})
+    assert answered.status_code == 409 and "paused" in answered.json()["detail"]
+    page = browser.page(f"/attempts/{attempt}/q/1")  # a GET shows the pause, changes nothing
+    assert "is paused" in page.text
+    assert browser.api("GET", f"/api/attempts/{attempt}").json()["paused"] is True
+    browser.form(f"/attempts/{attempt}/resume")
+    resumed = browser.api("PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": ["A"]})
+    assert resumed.status_code == 200
+
+
+def test_loading_a_question_records_nothing(browser: Browser, runtime: Runtime) -> None:
+    attempt = browser.start_exam()
+    before = runtime.exams.state(attempt).last_seq
+    for n in (5, 9, 5):
+        assert browser.page(f"/attempts/{attempt}/q/{n}").status_code == 200
+    assert runtime.exams.state(attempt).last_seq == before
+    browser.api("POST", f"/api/attempts/{attempt}/visit/9")  # what the page's script sends
+    assert runtime.exams.state(attempt).current == 8

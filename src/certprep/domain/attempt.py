@@ -167,6 +167,13 @@ def _open_check(state: AttemptState, now: datetime) -> None:
         raise TimeUp(f"time is up for attempt {state.attempt.id}")
 
 
+def _active_check(state: AttemptState, now: datetime) -> None:
+    """Open, in time, and not paused: a paused session takes nothing until it is resumed."""
+    _open_check(state, now)
+    if state.paused:
+        raise AttemptError("the session is paused: resume it first")
+
+
 def form_item_at(state: AttemptState, position: int) -> FormItem:
     form = state.attempt.form.items
     if not 0 <= position < len(form):
@@ -182,7 +189,7 @@ def answer_step(
     state: AttemptState, position: int, item: Item, choice: Iterable[int], now: datetime
 ) -> Step:
     """Answer (or change the answer to) a question; ``choice`` holds authored option indices."""
-    _open_check(state, now)
+    _active_check(state, now)
     form_item = form_item_at(state, position)
     if form_item.item_id != item.id:
         raise AttemptError(f"question {position + 1} is not item {item.id}")
@@ -206,19 +213,19 @@ def answer_step(
 
 
 def clear_step(state: AttemptState, position: int, now: datetime) -> Step:
-    _open_check(state, now)
+    _active_check(state, now)
     form_item_at(state, position)
     return _next(state, StepKind.CLEAR, now, position=position)
 
 
 def flag_step(state: AttemptState, position: int, flagged: bool, now: datetime) -> Step:
-    _open_check(state, now)
+    _active_check(state, now)
     form_item_at(state, position)
     return _next(state, StepKind.FLAG if flagged else StepKind.UNFLAG, now, position=position)
 
 
 def visit_step(state: AttemptState, position: int, now: datetime) -> Step:
-    _open_check(state, now)
+    _active_check(state, now)
     form_item_at(state, position)
     return _next(state, StepKind.VISIT, now, position=position)
 

@@ -94,20 +94,32 @@ def _shuffled_options(rng: random.Random, item: Item) -> tuple[int, ...]:
     return tuple(rng.sample(range(len(item.options)), len(item.options)))
 
 
-def assemble_exam(index: BankIndex, seed: int, seen: Collection[str] = frozenset()) -> Form:
-    """A full form: scored items per domain by the blueprint, then the unscored slots."""
+def assemble_exam(
+    index: BankIndex,
+    seed: int,
+    seen: Collection[str] = frozenset(),
+    exclude: Collection[str] = frozenset(),
+) -> Form:
+    """A full form: scored items per domain by the blueprint, then the unscored slots; never
+    an item of ``exclude`` (those open in the learner's practice, where feedback shows keys)."""
     rng = random.Random(seed)
     bp = index.blueprint
-    taken: set[str] = set()
+    taken: set[str] = set(exclude)
     chosen: list[tuple[Item, bool]] = []
     shortfalls = []
     for domain_id, need in bp.scored_counts().items():
         domain = bp.domain(domain_id)
-        available = {t.id: len(index.live_by_task[t.id]) for t in domain.tasks}
+        available = {
+            t.id: sum(i.id not in taken for i in index.live_by_task[t.id]) for t in domain.tasks
+        }
         if sum(available.values()) < need:
+            held = sum(len(index.live_by_task[t.id]) for t in domain.tasks) - sum(
+                available.values()
+            )
             shortfalls.append(
                 f"domain {domain_id} ({domain.name}) needs {need} live items, "
                 f"the bank has {sum(available.values())}"
+                + (f" besides {held} in your open practice sessions: finish those" if held else "")
             )
             continue
         for task_id, k in _spread(rng, need, available).items():
@@ -142,6 +154,7 @@ class PracticeFilter:
     task: str | None = None
     skill: str | None = None
     only: Collection[str] | None = None  # restrict to these item ids (missed, flagged, ...)
+    exclude: Collection[str] = frozenset()  # never these (items of an exam in progress)
 
     def accepts(self, bp: Blueprint, item: Item) -> bool:
         if self.domain is not None and bp.domain_of_task.get(item.task) != self.domain:
@@ -149,6 +162,8 @@ class PracticeFilter:
         if self.task is not None and item.task != self.task:
             return False
         if self.skill is not None and self.skill not in item.skills:
+            return False
+        if item.id in self.exclude:
             return False
         return self.only is None or item.id in self.only
 

@@ -116,7 +116,7 @@ class ExamService(AttemptStore):
         seed = _seed(seed)
         return self._start(
             Mode.EXAM,
-            lambda seen: assemble_exam(self.index, seed, seen),
+            lambda seen, open_practice: assemble_exam(self.index, seed, seen, open_practice),
             timedelta(minutes=minutes),
             accommodation,
         )
@@ -153,7 +153,9 @@ class ExamService(AttemptStore):
         limit = timedelta(minutes=minutes) if minutes else None
         return self._start(
             Mode.PRACTICE,
-            lambda seen: assemble_practice(self.index, seed, count, where, seen),
+            lambda seen, in_exam: assemble_practice(
+                self.index, seed, count, _not_in_exam(where, in_exam), seen
+            ),
             limit,
             False,
         )
@@ -165,22 +167,32 @@ class ExamService(AttemptStore):
         if not item_ids:
             raise FormError(["no items to practise"])
         seed = _seed(seed)
-        items = [self.bank.items[i] for i in item_ids]
         limit = timedelta(minutes=minutes) if minutes else None
-        return self._start(
-            Mode.PRACTICE, lambda seen: form_of(self.bank.blueprint, items, seed), limit, False
-        )
+
+        def build(seen: set[str], in_exam: set[str]) -> Form:
+            items = [self.bank.items[i] for i in item_ids if i not in in_exam]
+            if not items:
+                raise FormError(
+                    ["these questions are in your exam in progress: finish the exam first"]
+                )
+            return form_of(self.bank.blueprint, items, seed)
+
+        return self._start(Mode.PRACTICE, build, limit, False)
 
     def _start(
         self,
         mode: Mode,
-        build: Callable[[set[str]], Form],
+        build: Callable[[set[str], set[str]], Form],
         limit: timedelta | None,
         accommodation: bool,
     ) -> AttemptState:
+        """``build(seen, blocked)``: the form, given the items the learner has seen and those
+        it must not hold. An exam's items are not practised while it is open (practice shows
+        keys), and an exam does not take the items of an open practice session."""
+        other = Mode.PRACTICE if mode is Mode.EXAM else Mode.EXAM
         with self.sessions.begin() as session:
             repo = AttemptRepository(session)
-            form = build(repo.seen_items(self.learner))
+            form = build(repo.seen_items(self.learner), repo.open_items(self.learner, other.value))
             attempt = Attempt(
                 id=secrets.token_hex(6),
                 mode=mode,
@@ -312,6 +324,10 @@ class ExamService(AttemptStore):
             for p, item in enumerate(items)
         )
         return Report(state.attempt, state, result, review)
+
+
+def _not_in_exam(where: PracticeFilter, in_exam: set[str]) -> PracticeFilter:
+    return replace(where, exclude=frozenset(where.exclude) | in_exam) if in_exam else where
 
 
 def _seed(seed: int | None) -> int:

@@ -318,9 +318,18 @@ class LearningService:
 
     # -- plan and readiness ---------------------------------------------------------------------
     def mock_scores(self) -> list[int]:
+        """The scaled scores of finished exams, oldest first; an exam whose items the learner
+        saw with feedback while it was open does not count."""
         with self.sessions() as session:
             rows = AttemptRepository(session).history(self.learner, limit=1000)
-        finished = [r for r in rows if r.mode == "exam" and r.status != "in_progress" and r.result]
+            finished = [
+                r
+                for r in rows
+                if r.mode == "exam"
+                and r.status != "in_progress"
+                and r.result
+                and not AttemptRepository(session).answered_elsewhere_during(r)
+            ]
         return [int(r.result["scaled"]) for r in sorted(finished, key=lambda r: r.started_at)]  # type: ignore[index]
 
     def readiness(self, masteries: dict[str, Mastery] | None = None) -> Readiness:

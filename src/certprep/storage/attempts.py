@@ -218,6 +218,46 @@ class AttemptRepository:
         rows = self.session.connection().execute(query).all()
         return [LogEntry(r[0], r[1], r[2], r[3], tuple(r[4]) if r[4] else None) for r in rows]
 
+    def open_items(self, learner: str, mode: str) -> set[str]:
+        """The items of a learner's unfinished attempts of one mode."""
+        return set(
+            self.session.scalars(
+                select(AttemptItemRow.item_id)
+                .join(AttemptRow, AttemptRow.id == AttemptItemRow.attempt_id)
+                .where(
+                    AttemptItemRow.learner == learner,
+                    AttemptRow.status == "in_progress",
+                    AttemptRow.mode == mode,
+                )
+                .distinct()
+            ).all()
+        )
+
+    def answered_elsewhere_during(self, exam: AttemptRow) -> int:
+        """How many of an exam's items its learner answered in practice (or review, which is
+        practice too: both show the key) while the exam was open."""
+        mine = select(AttemptItemRow.item_id).where(AttemptItemRow.attempt_id == exam.id)
+        other = AttemptItemRow.__table__.alias("other")
+        query = (
+            select(other.c.item_id)
+            .select_from(StepRow)
+            .join(
+                other,
+                (other.c.attempt_id == StepRow.attempt_id) & (other.c.position == StepRow.position),
+            )
+            .join(AttemptRow, AttemptRow.id == other.c.attempt_id)
+            .where(
+                AttemptRow.mode == "practice",
+                other.c.learner == exam.learner,
+                other.c.item_id.in_(mine),
+                StepRow.kind.in_(("answer", "change")),
+                StepRow.at >= exam.started_at,
+            )
+        )
+        if exam.ended_at is not None:
+            query = query.where(StepRow.at <= exam.ended_at)
+        return len(set(self.session.scalars(query.distinct()).all()))
+
     def seen_items(self, learner: str) -> set[str]:
         return set(
             self.session.scalars(

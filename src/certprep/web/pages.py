@@ -157,12 +157,14 @@ async def question(request: Request, attempt_id: str, number: int, ctx: Context)
     if not state.is_open:
         return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
     position = ctx.position(state, number)
-    if state.paused:
-        state = await exams.run_async(attempt_id, exams.resume_command())
-    if state.current != position:
-        state = await exams.run_async(
-            attempt_id, exams.visit_command(position)
-        )  # reloads land here
+    if state.paused:  # a GET changes nothing: resuming is the learner's POST
+        return render(
+            request,
+            "paused.html",
+            ctx,
+            state=presenters.state_data(state, ctx.now()),
+            number=number,
+        )
     return render(
         request,
         "question.html",
@@ -187,6 +189,16 @@ async def submit(attempt_id: str, ctx: Context) -> Response:
     if state.is_open:
         await ctx.exams.run_async(attempt_id, ctx.exams.submit_command())
     return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
+
+
+@router.post("/attempts/{attempt_id}/resume")
+async def resume_paused(attempt_id: str, ctx: Context) -> Response:
+    state = await ctx.exams.state_async(attempt_id)
+    if state.is_open and state.paused:
+        state = await ctx.exams.run_async(attempt_id, ctx.exams.resume_command())
+    if not state.is_open:
+        return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
+    return RedirectResponse(f"/attempts/{attempt_id}/q/{state.current + 1}", status_code=303)
 
 
 @router.post("/attempts/{attempt_id}/pause")

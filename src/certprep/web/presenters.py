@@ -27,6 +27,7 @@ def state_data(state: AttemptState, now: datetime) -> dict[str, Any]:
         "status": state.status.value,
         "total": len(state.attempt.form),
         "current": state.current + 1,
+        "paused": state.paused,
         "time_left_seconds": int(left.total_seconds()) if left is not None else None,
         "answered": sorted(p + 1 for p in state.answers),
         "flagged": sorted(p + 1 for p in state.flags),

@@ -38,6 +38,11 @@
     return data;
   }
 
+  // -- where the learner is: recorded by a POST, since loading a page changes nothing ------
+  if (Number(root.dataset.current || 0) !== number) {
+    call("POST", `/visit/${number}`).catch(() => { /* shown by call() */ });
+  }
+
   // -- the countdown follows the server ---------------------------------------------------
   const timer = document.getElementById("timer");
   let deadline = null;
