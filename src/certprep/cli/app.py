@@ -430,7 +430,7 @@ def bank_schema() -> None:
     typer.echo(json.dumps(ItemFile.model_json_schema(), indent=2))
 
 
-from certprep.cli import lab_cmds, learning_cmds  # noqa: E402, F401  (register their commands)
+from certprep.cli import account_cmds, lab_cmds, learning_cmds  # noqa: E402, F401  (register their commands)
 
 
 def main() -> None:

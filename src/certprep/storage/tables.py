@@ -98,6 +98,8 @@ class UserRow(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: the exam's extra time, granted by an administrator (multi-user mode)
+    accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class WebSessionRow(Base):
@@ -109,6 +111,17 @@ class WebSessionRow(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: when the browser was last seen (updated at most every few minutes): idle sessions end
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ServerSecretRow(Base):
+    """A key the server signs with (the CSRF key), shared by every process on the database."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
 
 
 class ReviewCardRow(Base):

@@ -40,7 +40,7 @@ class Started(BaseModel):
 
 @router.post("/exams", status_code=201, response_model=Started, summary="Start a full exam")
 def start_exam(body: StartExam, ctx: Context) -> Started:
-    state = ctx.exams.start_exam(body.seed, body.accommodation)
+    state = ctx.exams.start_exam(body.seed, ctx.accommodation(body.accommodation))
     return Started(id=state.attempt.id, url=f"/attempts/{state.attempt.id}/q/1")
 
 

@@ -16,7 +16,13 @@ from certprep.domain.attempt import AttemptError, TimeUp
 from certprep.domain.form import FormError
 from certprep.errors import CertprepError, NotFound
 from certprep.runtime import Runtime
-from certprep.services.accounts import AccountError, AccountService
+from certprep.services.accounts import (
+    AccountError,
+    AccountService,
+    ServerBusy,
+    TooManyAttempts,
+    server_secret,
+)
 from certprep.web.deps import BadInput
 from certprep.web.hosts import AllowedHosts
 from certprep.web.security import CSRF_COOKIE, LoginRequired
@@ -76,6 +82,10 @@ def _status(exc: CertprepError) -> tuple[int, str]:
         return 409, "refused"
     if isinstance(exc, FormError | BadInput):
         return 422, "bad_input"
+    if isinstance(exc, TooManyAttempts):
+        return 429, "too_many_attempts"
+    if isinstance(exc, ServerBusy):
+        return 503, "busy"
     if isinstance(exc, AccountError):
         return 400, "account"
     return 400, "error"
@@ -103,7 +113,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     app.state.accounts = (
         AccountService(runtime.sessions, runtime.clock) if settings.multi_user else None
     )
-    runtime.sessions  # open and migrate the database at start, not on the first request  # noqa: B018
+    # opens and migrates the database at start, not on the first request
+    app.state.csrf_key = server_secret(runtime.sessions, "csrf")
     runtime.bank.index  # load the bank and index it  # noqa: B018
     gc.freeze()  # the bank lives as long as the process: keep it out of the collector's scans
 
@@ -132,9 +143,16 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     @app.exception_handler(CertprepError)
     async def certprep_error(request: Request, exc: CertprepError) -> Response:
         status, code = _status(exc)
+        response: Response
         if _wants_json(request):
-            return JSONResponse({"detail": str(exc), "code": code}, status_code=status)
-        return pages.error_page(request, status, str(exc))
+            response = JSONResponse({"detail": str(exc), "code": code}, status_code=status)
+        else:
+            response = pages.error_page(request, status, str(exc))
+        if isinstance(exc, TooManyAttempts):
+            response.headers["retry-after"] = str(exc.retry_after)
+        elif isinstance(exc, ServerBusy):
+            response.headers["retry-after"] = "2"
+        return response
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

@@ -53,6 +53,19 @@ class Ctx:
             )
         return number - 1
 
+    def accommodation(self, asked: bool) -> bool:
+        """The exam's extra time: the learner's choice on their own machine; on a shared server
+        an administrator grants it per account (``certprep account accommodation``)."""
+        user = self.caller.user
+        if not self.settings.multi_user or user is None:
+            return asked
+        if asked and not user.accommodation:
+            raise BadInput(
+                "on this server an administrator grants the extra time per account: "
+                "ask yours to run 'certprep account accommodation USERNAME --grant'"
+            )
+        return user.accommodation
+
     def check_selection(self, domain: int | None, task: str | None, skill: str | None) -> None:
         bp = self.blueprint
         if domain is not None and domain not in {d.id for d in bp.domains}:

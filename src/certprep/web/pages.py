@@ -11,13 +11,26 @@ from fastapi.templating import Jinja2Templates
 
 from certprep.domain.attempt import Mode
 from certprep.domain.form import PracticeFilter
-from certprep.services.accounts import AccountError
+from certprep.services.accounts import (
+    SESSION_LIFETIME,
+    AccountError,
+    AccountService,
+    ServerBusy,
+    TooManyAttempts,
+)
 from certprep.services.exams import PracticeSource
 from certprep.services.progress import progress
 from certprep.web import charts, presenters
 from certprep.web.app import HERE
 from certprep.web.deps import BadInput, Ctx, context
-from certprep.web.security import SESSION_COOKIE, caller, csrf_token, verify_csrf
+from certprep.web.security import (
+    SESSION_COOKIE,
+    caller,
+    client_address,
+    csrf_token,
+    new_browser,
+    verify_csrf,
+)
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -66,7 +79,7 @@ def home(request: Request, ctx: Context) -> HTMLResponse:
 
 @router.post("/exams")
 def start_exam(ctx: Context, accommodation: Annotated[str | None, Form()] = None) -> Response:
-    state = ctx.exams.start_exam(accommodation=accommodation == "on")
+    state = ctx.exams.start_exam(accommodation=ctx.accommodation(accommodation == "on"))
     return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
 
 
@@ -278,15 +291,18 @@ def register_form(request: Request) -> HTMLResponse:
 
 
 def _sign_in(request: Request, username: str, password: str, next: str, register: bool) -> Response:
-    accounts = request.app.state.accounts
+    accounts: AccountService | None = request.app.state.accounts
     if accounts is None:
         return RedirectResponse("/", status_code=303)
+    address = client_address(request)
     try:
         user = (
-            accounts.register(username, password)
+            accounts.register(username, password, address)
             if register
-            else accounts.authenticate(username, password)
+            else accounts.authenticate(username, password, address)
         )
+    except (TooManyAttempts, ServerBusy):
+        raise  # 429 / 503 with Retry-After (the app's error handler)
     except AccountError as exc:
         return render(
             request,
@@ -298,6 +314,7 @@ def _sign_in(request: Request, username: str, password: str, next: str, register
             register=register,
         )
     token = accounts.open_session(user)
+    new_browser(request)  # a new session and browser id: the CSRF token rotates
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -305,7 +322,7 @@ def _sign_in(request: Request, username: str, password: str, next: str, register
         httponly=True,
         samesite="lax",
         secure=request.app.state.settings.secure_cookies,
-        max_age=14 * 24 * 3600,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         path="/",
     )
     return response
@@ -332,11 +349,36 @@ def register(
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    accounts = request.app.state.accounts
+    accounts: AccountService | None = request.app.state.accounts
     token = request.cookies.get(SESSION_COOKIE)
     if accounts is not None and token:
         caller(request, request.app.state.settings, accounts)  # only a signed-in browser signs out
         accounts.close_session(token)
+    return _signed_out(request, accounts)
+
+
+def _signed_out(request: Request, accounts: AccountService | None) -> Response:
+    new_browser(request)
     response = RedirectResponse("/login" if accounts else "/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, ctx: Context) -> Response:
+    if ctx.accounts is None or ctx.caller.user is None:
+        return RedirectResponse("/", status_code=303)
+    return render(
+        request,
+        "account.html",
+        ctx,
+        sessions=ctx.accounts.session_count(ctx.caller.user),
+        account=ctx.caller.user,
+    )
+
+
+@router.post("/account/sign-out-everywhere")
+def sign_out_everywhere(request: Request, ctx: Context) -> Response:
+    if ctx.accounts is not None and ctx.caller.user is not None:
+        ctx.accounts.close_all_sessions(ctx.caller.user)
+    return _signed_out(request, ctx.accounts)
