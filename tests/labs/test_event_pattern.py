@@ -204,3 +204,26 @@ def test_keys_are_anded_and_anything_but_needs_the_field() -> None:
 def test_invalid_patterns_are_rejected_with_the_reason(text: str, reason: str) -> None:
     with pytest.raises(PatternError, match=re.escape(reason)):
         parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"detail": ' * 150 + '{"a": ["x"]}' + "}" * 150,  # parses, but far deeper than any rule
+        '{"detail": {"a": ' + "[" * 5000 + "]" * 5000 + "}}",  # the JSON parser itself gives up
+    ],
+    ids=["deep-objects", "deep-arrays"],
+)
+def test_deeply_nested_patterns_get_a_clear_message(text: str) -> None:
+    with pytest.raises(PatternError, match="too deeply nested"):
+        parse(text)
+
+
+def test_a_lab_check_says_too_deeply_nested() -> None:
+    from certprep.labs.catalog import all_labs
+    from certprep.labs.grading import grade
+
+    lab = next(lab for lab in all_labs().values() if lab.kind == "event-pattern")
+    results = grade(lab, '{"source": ' + "[" * 3000 + "]" * 3000 + "}")
+    assert results and all("too deeply nested" in r.detail for r in results)
+    assert not any("recursion" in r.detail.lower() for r in results)

@@ -29,6 +29,7 @@ from certprep.web.security import CSRF_COOKIE, LoginRequired
 from certprep.web.settings import WebSettings
 
 HERE = Path(__file__).parent
+FORM_BYTES = 16 * 1024
 _HEADERS = [
     (
         b"content-security-policy",
@@ -107,6 +108,9 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         # certprep exports no OpenTelemetry data; FastAPI's native telemetry would still look
         # up the global providers on every request
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # bodies are capped before anything reads them (413): forms take a few KiB; the exam's
+        # calls and lab checks set their own limits (exam_api, labs)
+        max_body_size=FORM_BYTES,
     )
     app.state.runtime = runtime
     app.state.settings = settings

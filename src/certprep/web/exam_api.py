@@ -37,7 +37,11 @@ class LeanRoute(APIRoute):
         return endpoint
 
 
-router = APIRouter(prefix="/api/attempts/{attempt_id}", route_class=LeanRoute)
+#: An exam call carries a few bytes (an answer is a list of letters): bodies are capped at 4 KiB.
+EXAM_CALL_BYTES = 4 * 1024
+router = APIRouter(
+    prefix="/api/attempts/{attempt_id}", route_class=LeanRoute, max_body_size=EXAM_CALL_BYTES
+)
 Q = "/questions/{number:int}"
 Letter = Annotated[str, Field(pattern=r"^[A-Fa-f]$")]
 M = TypeVar("M", bound=BaseModel)

@@ -20,6 +20,9 @@ from certprep.web.markdown import to_html
 from certprep.web.pages import render
 from certprep.web.security import verify_csrf
 
+#: A lab check carries an artifact of at most 256 KiB, which JSON escaping or a multipart
+#: upload can make about twice as long on the wire.
+LAB_CHECK_BYTES = 2 * MAX_ARTIFACT_BYTES + 16 * 1024
 pages = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 api = APIRouter(prefix="/api", dependencies=[Depends(verify_csrf)], tags=["labs"])
 Context = Annotated[Ctx, Depends(context)]
@@ -111,7 +114,7 @@ def lab_page(request: Request, lab_id: str, ctx: Context) -> HTMLResponse:
     return _lab_page(request, ctx, lab, last.artifact if last else lab.starter, None)
 
 
-@pages.post("/labs/{lab_id}/check", response_class=HTMLResponse)
+@pages.post("/labs/{lab_id}/check", response_class=HTMLResponse, max_body_size=LAB_CHECK_BYTES)
 async def lab_check(
     request: Request,
     lab_id: str,
@@ -159,7 +162,11 @@ def api_lab(lab_id: str, ctx: Context) -> dict[str, Any]:
     }
 
 
-@api.post("/labs/{lab_id}/check", summary="Grade an artifact: every check, with why and a link")
+@api.post(
+    "/labs/{lab_id}/check",
+    summary="Grade an artifact: every check, with why and a link",
+    max_body_size=LAB_CHECK_BYTES,
+)
 async def api_check(
     request: Request, lab_id: str, body: ArtifactIn, ctx: Context
 ) -> dict[str, Any]:

@@ -38,6 +38,11 @@ class PatternError(ValueError):
     """An event pattern EventBridge would reject; the message says why."""
 
 
+#: Levels of objects and arrays a pattern may nest (real patterns use a handful).
+MAX_DEPTH = 100
+_TOO_DEEP = f"the pattern is too deeply nested (more than {MAX_DEPTH} levels of objects and arrays)"
+
+
 def parse(text: str) -> dict[str, Any]:
     try:
         pattern = json.loads(text)
@@ -45,8 +50,26 @@ def parse(text: str) -> dict[str, Any]:
         raise PatternError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except RecursionError:  # the JSON parser counts its own depth and stops cleanly
+        raise PatternError(_TOO_DEEP) from None
+    if _depth(pattern) > MAX_DEPTH:
+        raise PatternError(_TOO_DEEP)
     validate(pattern)
     return pattern  # type: ignore[no-any-return]
+
+
+def _depth(value: Any) -> int:
+    """How many levels of objects and arrays ``value`` nests (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def validate(pattern: Any, path: str = "") -> None:
