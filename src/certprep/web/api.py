@@ -10,27 +10,32 @@ from pydantic import BaseModel, Field
 from certprep.domain.form import PracticeFilter
 from certprep.services.exams import PracticeSource
 from certprep.web import presenters
+from certprep.web.api_errors import COMMON, error_responses
 from certprep.web.deps import Ctx, context
 from certprep.web.exam_api import json_response
 from certprep.web.security import verify_csrf
 
-router = APIRouter(prefix="/api", dependencies=[Depends(verify_csrf)])
+router = APIRouter(
+    prefix="/api",
+    dependencies=[Depends(verify_csrf)],
+    responses=error_responses(*COMMON, 404, 409),
+)
 Context = Annotated[Ctx, Depends(context)]
 
 
 class StartExam(BaseModel):
-    accommodation: bool = False
-    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    accommodation: bool = Field(default=False, strict=True)
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1, strict=True)
 
 
 class StartPractice(BaseModel):
-    domain: int | None = Field(default=None, ge=1, le=99)
+    domain: int | None = Field(default=None, ge=1, le=99, strict=True)
     task: str | None = Field(default=None, max_length=8)
     skill: str | None = Field(default=None, max_length=12)
     source: PracticeSource = PracticeSource.ALL
-    count: int = Field(default=10, ge=1, le=100)
-    minutes: int | None = Field(default=None, ge=1, le=600)
-    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    count: int = Field(default=10, ge=1, le=100, strict=True)
+    minutes: int | None = Field(default=None, ge=1, le=600, strict=True)
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1, strict=True)
 
 
 class Started(BaseModel):

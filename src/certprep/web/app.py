@@ -6,10 +6,12 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certprep.domain.attempt import AttemptError, TimeUp
@@ -98,6 +100,16 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+def _methods_of(app: FastAPI, request: Request) -> list[str]:
+    """The methods some route offers at this request's path."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
 def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
     app = FastAPI(
@@ -166,9 +178,16 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            headers["allow"] = ", ".join(_methods_of(app, request))
+        response: Response
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return pages.error_page(request, exc.status_code, str(exc.detail))
+            response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        else:
+            response = pages.error_page(request, exc.status_code, str(exc.detail))
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

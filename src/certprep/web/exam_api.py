@@ -23,6 +23,7 @@ from certprep.domain.attempt import AttemptError, Mode
 from certprep.domain.review import SelfRating
 from certprep.services.attempt_store import Command
 from certprep.web import presenters
+from certprep.web.api_errors import COMMON, error_responses, inline_schema
 from certprep.web.deps import Ctx, context
 from certprep.web.security import verify_csrf
 
@@ -40,7 +41,10 @@ class LeanRoute(APIRoute):
 #: An exam call carries a few bytes (an answer is a list of letters): bodies are capped at 4 KiB.
 EXAM_CALL_BYTES = 4 * 1024
 router = APIRouter(
-    prefix="/api/attempts/{attempt_id}", route_class=LeanRoute, max_body_size=EXAM_CALL_BYTES
+    prefix="/api/attempts/{attempt_id}",
+    route_class=LeanRoute,
+    max_body_size=EXAM_CALL_BYTES,
+    responses=error_responses(*COMMON, 404, 409),
 )
 Q = "/questions/{number:int}"
 Letter = Annotated[str, Field(pattern=r"^[A-Fa-f]$")]
@@ -74,7 +78,7 @@ def _doc(model: type[BaseModel] | None = None) -> dict[str, Any]:
     if model is not None:
         extra["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
+            "content": {"application/json": {"schema": inline_schema(model)}},
         }
     return extra
 

@@ -14,6 +14,7 @@ from certprep.errors import CertprepError
 from certprep.labs.catalog import get_lab
 from certprep.labs.model import CheckResult, Lab
 from certprep.services.labs import MAX_ARTIFACT_BYTES
+from certprep.web.api_errors import COMMON, error_responses
 from certprep.web.deps import BadInput, Ctx, context
 from certprep.web.hosts import is_loopback
 from certprep.web.markdown import to_html
@@ -24,7 +25,12 @@ from certprep.web.security import verify_csrf
 #: upload can make about twice as long on the wire.
 LAB_CHECK_BYTES = 2 * MAX_ARTIFACT_BYTES + 16 * 1024
 pages = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-api = APIRouter(prefix="/api", dependencies=[Depends(verify_csrf)], tags=["labs"])
+api = APIRouter(
+    prefix="/api",
+    dependencies=[Depends(verify_csrf)],
+    tags=["labs"],
+    responses=error_responses(*COMMON, 404),
+)
 Context = Annotated[Ctx, Depends(context)]
 
 
