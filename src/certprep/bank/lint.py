@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from certprep.bank.cues import Cue, cue_counts, item_cues
 from certprep.bank.loader import (
     BankError,
     Location,
@@ -23,7 +25,7 @@ from certprep.bank.loader import (
     read_raw_items,
 )
 from certprep.domain.blueprint import Blueprint
-from certprep.domain.items import Item, ItemType
+from certprep.domain.items import Item, ItemStatus, ItemType
 
 #: Stems whose normalised similarity ratio (0-100) reaches this are near-duplicates.
 NEAR_DUPLICATE_THRESHOLD = 90.0
@@ -46,7 +48,11 @@ _URL_RE = re.compile(r"^https://([a-z0-9-]+\.)*(aws\.amazon\.com|amazon\.com|ama
 @dataclass
 class LintReport:
     errors: list[Problem] = field(default_factory=list)
+    #: bank-level tendencies (key positions, the longest option)
     warnings: list[str] = field(default_factory=list)
+    #: item-level cues (docs/authoring.md), each with where the item stands
+    cues: list[Problem] = field(default_factory=list)
+    cue_counts: dict[str, int] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -71,12 +77,33 @@ def resolve_target(path: Path | None) -> tuple[list[Path], Blueprint]:
     return files, load_blueprint(bundled_bank_path())
 
 
-def lint_path(path: Path | None = None) -> LintReport:
+def lint_json(report: LintReport) -> dict[str, object]:
+    """The report as plain data (``certprep bank lint --json``)."""
+
+    def place(p: Problem) -> dict[str, object]:
+        return {"file": str(p.location.path), "line": p.location.line, "item": p.item_id}
+
+    return {
+        "errors": [{**place(p), "message": p.message} for p in report.errors],
+        "warnings": report.warnings,
+        "cues": [
+            {**place(p), "cue": p.message.split(": ", 2)[1], "message": p.message}
+            for p in report.cues
+        ],
+        "cue_counts": report.cue_counts,
+        "items": len(report.items),
+        "files": len(report.files),
+    }
+
+
+def lint_path(path: Path | None = None, today: date | None = None) -> LintReport:
     files, blueprint = resolve_target(path)
-    return lint_files(files, blueprint)
+    return lint_files(files, blueprint, today)
 
 
-def lint_files(files: list[Path], blueprint: Blueprint) -> LintReport:
+def lint_files(files: list[Path], blueprint: Blueprint, today: date | None = None) -> LintReport:
+    """Every problem of these files; ``today`` (default: the date now) dates the facts'
+    freshness."""
     report = LintReport(files=files)
     first_seen: dict[str, Location] = {}
     parsed: list[tuple[Item, RawItem]] = []
@@ -100,8 +127,17 @@ def lint_files(files: list[Path], blueprint: Blueprint) -> LintReport:
                 report.errors += _item_problems(item, raw, blueprint)
                 parsed.append((item, raw))
     report.items = [item for item, _ in parsed]
-    report.errors += _near_duplicates(parsed)
-    report.warnings += bank_warnings(report.items)
+    served = [(i, r) for i, r in parsed if i.status is not ItemStatus.RETIRED]
+    report.errors += _near_duplicates(served)
+    report.warnings += bank_warnings([i for i, _ in served])
+    cues: list[Cue] = []
+    for item, raw in served:
+        for cue in item_cues(item, today or date.today()):
+            cues.append(cue)
+            report.cues.append(
+                Problem(raw.location, f"item {item.id}: {cue.cue}: {cue.message}", item.id)
+            )
+    report.cue_counts = cue_counts(cues)
     report.errors.sort(key=lambda p: (str(p.location.path), p.location.line))
     return report
 

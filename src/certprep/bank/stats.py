@@ -56,4 +56,21 @@ def bank_stats(blueprint: Blueprint, items: Iterable[Item]) -> dict[str, Any]:
             for (n, k), counts in sorted(key_positions(live).items())
         },
         "key_longest": {"single_items": singles, "key_is_longest": longest},
+        "freshness": freshness(served),
+    }
+
+
+def freshness(items: Iterable[Item]) -> dict[str, Any]:
+    """When the served items' facts were last checked (by month), and by which checks."""
+    months: Counter[str] = Counter()
+    by_check: Counter[str] = Counter()
+    for item in items:
+        if item.checked is None:
+            months["never"] += 1
+            continue
+        months[item.checked.on.strftime("%Y-%m")] += 1
+        by_check.update(item.checked.by)
+    return {
+        "last_checked": dict(sorted(months.items())),
+        "by_check": {c: by_check.get(c, 0) for c in ("blind", "options-only", "docs")},
     }

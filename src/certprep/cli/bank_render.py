@@ -44,3 +44,10 @@ def stats_tables(console: Console, blueprint: Blueprint, stats: dict[str, Any]) 
             f"Key is the longest option in {k['key_is_longest']} of {k['single_items']} single-answer items "
             f"({k['key_is_longest'] / k['single_items']:.0%})."
         )
+    f = stats["freshness"]
+    console.print(
+        "Facts last checked (served items, by month): "
+        + ", ".join(f"{month}: {n}" for month, n in f["last_checked"].items())
+        + "; by check: "
+        + ", ".join(f"{check} {n}" for check, n in f["by_check"].items())
+    )
