@@ -140,3 +140,27 @@ def test_bank_level_warnings_for_key_position_and_length(tmp_path: Path) -> None
         "warning: key positions are unevenly spread over 24 items with 4 options" in result.output
     )
     assert "warning: the key is the longest option in 24 of 24 single-answer items" in result.output
+
+
+def test_retired_items_live_beside_the_items_and_only_retired(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank)
+    (bank / "retired").mkdir()
+    data = yaml.safe_load((bank / "items" / "1.1-synthetic.yaml").read_text())
+    old = dict(data["items"][0], id="syn-1.1-9001", status="retired")
+    (bank / "retired" / "1.1-synthetic.yaml").write_text(yaml.safe_dump({"items": [old]}))
+    from certprep.bank.loader import load_bank
+
+    loaded = load_bank(bank)
+    assert loaded.items["syn-1.1-9001"].status.value == "retired"
+    assert "syn-1.1-9001" not in {i.id for i in loaded.by_status(*_served())}
+    old["status"] = "live"
+    (bank / "retired" / "1.1-synthetic.yaml").write_text(yaml.safe_dump({"items": [old]}))
+    errors = [p.message for p in lint_path(bank).errors]
+    assert any("under retired/ must have status: retired" in e for e in errors), errors
+
+
+def _served() -> tuple[object, ...]:
+    from certprep.domain.items import ItemStatus
+
+    return (ItemStatus.LIVE, ItemStatus.PRETEST)

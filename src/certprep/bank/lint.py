@@ -14,6 +14,7 @@ from pathlib import Path
 
 from certprep.bank.cues import Cue, cue_counts, item_cues
 from certprep.bank.loader import (
+    RETIRED_DIR,
     BankError,
     Location,
     Problem,
@@ -123,6 +124,15 @@ def lint_files(files: list[Path], blueprint: Blueprint, today: date | None = Non
                     first_seen[raw_id] = raw.location
             item, problems = parse_item(raw)
             report.errors += problems
+            misplaced = path.parent.name == RETIRED_DIR and item is not None
+            if misplaced and item is not None and item.status is not ItemStatus.RETIRED:
+                report.errors.append(
+                    Problem(
+                        raw.location,
+                        f"item {item.id}: an item under {RETIRED_DIR}/ must have status: retired",
+                        item.id,
+                    )
+                )
             if item is not None:
                 report.errors += _item_problems(item, raw, blueprint)
                 parsed.append((item, raw))

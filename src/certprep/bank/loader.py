@@ -100,12 +100,18 @@ def bundled_bank_path(name: str = DEFAULT_BANK) -> Path:
     return Path(str(resources.files("certprep") / "banks" / name))
 
 
+#: Where a bank keeps its retired items (beside ``items/``): never served, kept for history.
+RETIRED_DIR = "retired"
+
+
 def item_files(root: Path) -> list[Path]:
-    """The item files of a bank directory, or the one file given."""
+    """The item files of a bank directory (``items/``, then ``retired/``), or the one file."""
     if root.is_file():
         return [root]
-    items_dir = root / "items"
-    return sorted(items_dir.glob("*.yaml")) + sorted(items_dir.glob("*.yml"))
+    files: list[Path] = []
+    for folder in (root / "items", root / RETIRED_DIR):
+        files += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    return files
 
 
 def load_blueprint(root: Path) -> Blueprint:
