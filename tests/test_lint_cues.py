@@ -34,7 +34,7 @@ CLEAN = {
     ],
     "explanation": "e",
     "references": ["https://docs.aws.amazon.com/codedeploy/latest/userguide/welcome.html"],
-    "checked": {"on": "2026-11-01", "by": ["blind", "options-only", "docs"]},
+    "checked": {"date": "2026-11-01", "by": ["blind", "options-only", "docs"]},
 }
 
 
@@ -102,9 +102,9 @@ def test_all_of_the_above_is_a_cue(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("checked", "expected"),
     [
-        ({"on": "2025-11-01", "by": ["docs"]}, "last checked 2025-11-01, 13 months ago"),
+        ({"date": "2025-11-01", "by": ["docs"]}, "last checked 2025-11-01, 13 months ago"),
         (None, "never been checked"),
-        ({"on": "2026-01-01", "by": ["docs"]}, None),
+        ({"date": "2026-01-01", "by": ["docs"]}, None),
     ],
 )
 def test_facts_not_checked_for_a_year_are_a_cue(

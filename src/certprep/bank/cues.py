@@ -109,12 +109,12 @@ def _stale(item: Item, today: date) -> Cue | None:
         return None
     if item.checked is None:
         return Cue(item.id, "stale", "its facts have never been checked (add 'checked:')")
-    age = today - item.checked.on
+    age = today - item.checked.date
     if age > STALE_AFTER:
         return Cue(
             item.id,
             "stale",
-            f"its facts were last checked {item.checked.on.isoformat()}, "
+            f"its facts were last checked {item.checked.date.isoformat()}, "
             f"{age.days // 30} months ago: check them again",
         )
     return None

@@ -68,7 +68,7 @@ def freshness(items: Iterable[Item]) -> dict[str, Any]:
         if item.checked is None:
             months["never"] += 1
             continue
-        months[item.checked.on.strftime("%Y-%m")] += 1
+        months[item.checked.date.strftime("%Y-%m")] += 1
         by_check.update(item.checked.by)
     return {
         "last_checked": dict(sorted(months.items())),

@@ -55,7 +55,7 @@ class Checked(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    on: dt.date = Field(description="the date of the last check (YYYY-MM-DD)")
+    date: dt.date = Field(description="the date of the last check (YYYY-MM-DD)")
     by: tuple[CheckName, ...] = Field(
         min_length=1,
         description="the checks it passed then: blind, options-only, docs",
