@@ -111,7 +111,7 @@ def test_bad_requests_get_a_clear_4xx_and_change_nothing(
             "PUT",
             f"/api/attempts/{attempt}/questions/99/answer",
             {"choice": ["A"]},
-            409,
+            404,
             "no question 99",
         ),
         (

@@ -49,6 +49,10 @@ class TimeUp(AttemptError):
     pass
 
 
+class NoSuchQuestion(AttemptError):
+    """A question number the attempt does not have (HTTP 404)."""
+
+
 @dataclass(frozen=True)
 class Step:
     seq: int
@@ -177,7 +181,7 @@ def _active_check(state: AttemptState, now: datetime) -> None:
 def form_item_at(state: AttemptState, position: int) -> FormItem:
     form = state.attempt.form.items
     if not 0 <= position < len(form):
-        raise AttemptError(f"there is no question {position + 1}; the attempt has {len(form)}")
+        raise NoSuchQuestion(f"there is no question {position + 1}; the attempt has {len(form)}")
     return form[position]
 
 

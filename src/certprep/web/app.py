@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from certprep.domain.attempt import AttemptError, TimeUp
+from certprep.domain.attempt import AttemptError, NoSuchQuestion, TimeUp
 from certprep.domain.form import FormError
 from certprep.errors import CertprepError, NotFound
 from certprep.runtime import Runtime
@@ -77,7 +77,7 @@ def _status(exc: CertprepError) -> tuple[int, str]:
 
     if isinstance(exc, ScriptLabsOff):
         return 403, "script_labs_off"
-    if isinstance(exc, NotFound):
+    if isinstance(exc, NotFound | NoSuchQuestion):
         return 404, "not_found"
     if isinstance(exc, TimeUp):
         return 409, "time_up"

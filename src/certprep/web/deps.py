@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fastapi import Request
 
-from certprep.domain.attempt import AttemptError, AttemptState
+from certprep.domain.attempt import AttemptState, NoSuchQuestion
 from certprep.domain.blueprint import Blueprint
 from certprep.errors import CertprepError
 from certprep.runtime import Runtime
@@ -48,7 +48,7 @@ class Ctx:
 
     def position(self, state: AttemptState, number: int) -> int:
         if not 1 <= number <= len(state.attempt.form):
-            raise AttemptError(
+            raise NoSuchQuestion(
                 f"there is no question {number}; the attempt has {len(state.attempt.form)}"
             )
         return number - 1

@@ -50,8 +50,43 @@ def render(
     return templates.TemplateResponse(request, name, {**page, **data}, status_code=status)
 
 
+_TITLES = {
+    400: "That request did not work",
+    403: "That is not allowed here",
+    404: "Not found",
+    409: "That cannot be done now",
+    413: "That is too large",
+    422: "Please check what you entered",
+    429: "Too many attempts",
+    503: "The server is busy",
+}
+
+
+def _way_back(path: str) -> tuple[str, str]:
+    """Where the learner was: their attempt, their lab, or the start page."""
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and parts[0] == "attempts" and len(parts[1]) <= 32:
+        return f"/attempts/{parts[1]}", "Back to your exam or practice session"
+    if len(parts) >= 2 and parts[0] == "labs":
+        return "/labs", "Back to the labs"
+    return "/", "Back to the start page"
+
+
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "error.html", None, status=status, status_code=status, message=message)
+    back, back_text = _way_back(request.url.path)
+    if status == 404 and back.startswith("/attempts/") and "no attempt" in message:
+        back, back_text = "/", "Back to the start page"
+    return render(
+        request,
+        "error.html",
+        None,
+        status=status,
+        status_code=status,
+        title=_TITLES.get(status, "Something went wrong"),
+        message=message,
+        back=back,
+        back_text=back_text,
+    )
 
 
 def _int_or_none(value: str | None, name: str) -> int | None:

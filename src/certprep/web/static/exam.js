@@ -234,8 +234,8 @@
     const target = event.target;
     if (target && (target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && target.type === "text"))) return;
     const key = event.key.toUpperCase();
-    // letters A-E choose options (F is the flag key), digits 1-6 choose options too
-    const letterOf = /^[1-6]$/.test(key) ? String.fromCharCode(64 + Number(key)) : key !== "F" ? key : null;
+    // letters A-F and digits 1-6 choose options; M (mark) flags, as in the terminal
+    const letterOf = /^[1-6]$/.test(key) ? String.fromCharCode(64 + Number(key)) : key;
     const input = inputs.find((i) => i.value === letterOf);
     if (input && !input.disabled && !input.closest("fieldset").disabled) {
       event.preventDefault();
@@ -244,10 +244,10 @@
       input.focus();
       return;
     }
-    const go = (id) => { const a = document.getElementById(id); if (a && a.getAttribute("aria-disabled") !== "true") a.click(); };
+    const go = (id) => { const a = document.getElementById(id); if (a && !a.disabled) a.click(); };
     if (key === "N") go("next");
     else if (key === "P") go("prev");
-    else if (key === "F") toggleFlag();
+    else if (key === "M") toggleFlag();
     else if (key === "R") go("review-link");
   });
 })();
