@@ -150,7 +150,10 @@ def test_adaptive_practice_on_a_fresh_install(runtime: Runtime) -> None:
         (["plan", "--exam-date", "tomorrow"], "must be YYYY-MM-DD"),
         (["plan", "--exam-date", "2025-01-01"], "must be after today"),
         (["plan", "--done", "12"], "no step 12"),
-        (["exam-log", "--add", "2026-01-01", "--score", "2000"], "between 100 and 1000"),
+        (
+            ["exam-log", "--add", "2026-01-01", "--failed", "--score", "2000"],
+            "between 100 and 1000",
+        ),
     ],
 )
 def test_bad_learning_input(runtime: Runtime, args: list[str], message: str) -> None:

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from certprep.cli import help_style
+from certprep.domain.practice_source import PracticeSource
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -18,9 +21,15 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+help_style.apply()
 app = typer.Typer(
     name="certprep",
-    help="Practice and readiness for the AWS Certified DevOps Engineer - Professional exam (DOP-C02).",
+    help="Practice and readiness for the AWS Certified DevOps Engineer - Professional exam "
+    "(DOP-C02).\n\n"
+    "Start here: [bold]certprep start[/] opens the web app in your browser; in the terminal, "
+    "[bold]certprep practice[/] drills questions with feedback and [bold]certprep exam[/] "
+    "sits a full 75-question mock. [bold]certprep plan[/] says what to do next.",
+    rich_markup_mode="rich",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -158,8 +167,12 @@ def practice(
     ] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for the selection.")] = None,
     source: Annotated[
-        str, typer.Option(help="Which questions: all, unseen, missed (wrong before) or flagged.")
-    ] = "all",
+        PracticeSource,
+        typer.Option(
+            help="Which questions: all, unseen, missed (wrong before) or flagged.",
+            case_sensitive=False,
+        ),
+    ] = PracticeSource.ALL,
     adaptive: Annotated[
         bool,
         typer.Option("--adaptive", help="Pick items near your ability in your weakest areas."),
@@ -169,13 +182,8 @@ def practice(
     from certprep.domain.attempt import Mode
     from certprep.domain.form import PracticeFilter
     from certprep.errors import CertprepError
-    from certprep.services.exams import PracticeSource
 
-    try:
-        chosen_source = PracticeSource(source)
-    except ValueError:
-        choices = ", ".join(s.value for s in PracticeSource)
-        raise CertprepError(f"--source is one of {choices}") from None
+    chosen_source = source
 
     rt = runtime(ctx)
     bp = rt.bank.blueprint
@@ -243,7 +251,13 @@ def history(
 @user_errors
 def report(
     ctx: typer.Context,
-    attempt_id: Annotated[str, typer.Argument(help="The attempt id (see 'certprep history').")],
+    attempt_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ATTEMPT_ID",
+            help="The attempt id, or a unique start of it (see 'certprep history').",
+        ),
+    ],
     review: Annotated[bool, typer.Option(help="Include the item-by-item review.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
 ) -> None:
@@ -378,7 +392,9 @@ def bank_lint(
     ctx: typer.Context,
     path: Annotated[
         Path | None,
-        typer.Argument(help="A bank directory or item file (default: the bundled bank)."),
+        typer.Argument(
+            metavar="PATH", help="A bank directory or item file (default: the bundled bank)."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON: errors, warnings, cues per item, counts.")

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from certprep.cli.app import _run_and_report, app, console, runtime, user_errors
+from certprep.cli.bank_render import shorten
 
 
 @app.command()
@@ -84,19 +85,24 @@ def mastery(
     out = console()
     overall = masteries["all"]
     if overall.answered == 0:
-        out.print(
-            "No answers yet, so every area shows the starting estimate (wide intervals). Practise to see yours."
-        )
+        out.print("No answers yet: practise (certprep practice) and your mastery shows here.")
     table = Table(title="Mastery (probability of answering a typical item right, 80% interval)")
     for col in ("Area", "Answered", "Right", "Mastery", "80% interval"):
         table.add_column(col)
     bp = rt.bank.blueprint
     for d in bp.domains:
         rows = [(f"[bold]Domain {d.id}: {d.name}[/]", masteries[f"domain:{d.id}"])]
-        rows += [(f"  {t.id} {t.title[:50]}", masteries[f"task:{t.id}"]) for t in d.tasks]
-        if skills:
-            rows += [(f"    {s.id}", masteries[f"skill:{s.id}"]) for t in d.tasks for s in t.skills]
+        for t in d.tasks:
+            rows.append((f"  {t.id} {shorten(t.title, 50)}", masteries[f"task:{t.id}"]))
+            if skills:
+                rows += [
+                    (f"    {s.id} {shorten(s.text, 60)}", masteries[f"skill:{s.id}"])
+                    for s in t.skills
+                ]
         for label, m in rows:
+            if m.answered == 0:
+                table.add_row(label, "0", "0", "[dim]not answered yet[/]", "")
+                continue
             table.add_row(
                 label,
                 str(m.answered),
@@ -111,7 +117,8 @@ def mastery(
             ", ".join(rt.learning.suggested_items(s.task, 3)) or "all seen; review what you missed"
         )
         out.print(
-            f" {n}. Task {s.task} {s.title[:60]} — mastery {s.mastery.mastery:.0%}; try: {items}"
+            f" {n}. Task {s.task} {shorten(s.title, 60)} — mastery {s.mastery.mastery:.0%}; "
+            f"try: {items}"
         )
     out.print(
         "Drill them with [bold]certprep practice --adaptive[/] or [bold]certprep practice --task T[/]."
@@ -183,8 +190,11 @@ def exam_log(
         str | None, typer.Option(help="Log a real exam taken on this date (YYYY-MM-DD).")
     ] = None,
     passed: Annotated[
-        bool, typer.Option("--passed/--failed", help="The result of the logged exam.")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--passed/--failed", help="The result of the logged exam (required with --add)."
+        ),
+    ] = None,
     score: Annotated[int | None, typer.Option(help="The scaled score, if you know it.")] = None,
 ) -> None:
     """Your real exam attempts: the earliest retake after a fail, renewal after a pass."""
@@ -192,11 +202,15 @@ def exam_log(
 
     rt = runtime(ctx)
     out = console()
+    if add is None and (passed is not None or score is not None):
+        raise CertprepError("--passed, --failed and --score describe an exam logged with --add")
     if add is not None:
         try:
             taken = date.fromisoformat(add)
         except ValueError:
             raise CertprepError(f"--add must be YYYY-MM-DD, not {add!r}") from None
+        if passed is None:
+            raise CertprepError("say how it went: --add DATE --passed, or --add DATE --failed")
         rt.learning.add_real_exam(taken, passed, score)
     exams = rt.learning.real_exams()
     if not exams:

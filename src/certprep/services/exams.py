@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any
 
 from certprep.domain import attempt as rules
@@ -22,6 +21,7 @@ from certprep.domain.form import (
 )
 from certprep.domain.history import ItemRecord
 from certprep.domain.items import Item
+from certprep.domain.practice_source import PracticeSource
 from certprep.domain.scoring import ScoreReport, is_correct, score
 from certprep.services.attempt_store import AttemptStore, Command
 from certprep.services.learning import LearningService, load_item_records, outcomes_of
@@ -61,13 +61,6 @@ class Report:
     state: AttemptState
     score: ScoreReport
     review: tuple[ReviewEntry, ...]
-
-
-class PracticeSource(StrEnum):
-    ALL = "all"
-    MISSED = "missed"
-    FLAGGED = "flagged"
-    UNSEEN = "unseen"
 
 
 class ExamService(AttemptStore):
