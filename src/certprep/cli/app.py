@@ -115,10 +115,12 @@ def exam(
         resume = True
     if resume:
         if not open_id:
-            out.print("There is no unfinished exam to resume; starting a new one.")
-            state = rt.exams.start_exam(seed, accommodation)
-        else:
-            state = rt.exams.state(open_id)
+            from certprep.errors import CertprepError
+
+            raise CertprepError(
+                "there is no unfinished exam to resume; start a new one with 'certprep exam'"
+            )
+        state = rt.exams.state(open_id)
     else:
         state = rt.exams.start_exam(seed, accommodation)
         exam_fmt = rt.bank.blueprint.exam

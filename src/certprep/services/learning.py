@@ -122,18 +122,21 @@ class LearningService:
     def optimize(self) -> tuple[int, list[float]]:
         """Fit FSRS's parameters to this learner's review history (fsrs's optimizer, which
         needs PyTorch) and use them from now on. Returns (reviews used, parameters)."""
+        no_torch = CertprepError(
+            "the FSRS optimizer needs PyTorch: pip install 'certprep[optimizer]'"
+        )
         try:
             from fsrs.optimizer import Optimizer
-        except ImportError:  # pragma: no cover - the optimizer's extra is part of the dev install
-            raise CertprepError(
-                "the FSRS optimizer needs PyTorch: pip install 'certprep[optimizer]'"
-            ) from None
+        except ImportError:
+            raise no_torch from None
         with self.sessions() as session:
             logs = LearningRepository(session).logs(self.learner)
         if len(logs) < MIN_REVIEWS_TO_OPTIMIZE:
             raise CertprepError(
-                f"{len(logs)} review(s) so far; optimising the schedule needs at least "
-                f"{MIN_REVIEWS_TO_OPTIMIZE}"
+                "fitting the review schedule to you needs at least "
+                f"{MIN_REVIEWS_TO_OPTIMIZE} rated answers to items on your review schedule "
+                f"(every answer to such an item counts, in practice, exams and reviews); you "
+                f"have {len(logs)}: keep reviewing with 'certprep review' and try again later"
             )
         review_logs = [
             fsrs_review.ReviewLog(
@@ -141,7 +144,11 @@ class LearningService:
             )
             for r in logs
         ]
-        parameters = [float(p) for p in Optimizer(review_logs).compute_optimal_parameters()]
+        try:  # fsrs 6 imports PyTorch when the optimizer is made, not when it is imported
+            optimizer = Optimizer(review_logs)
+        except ImportError:
+            raise no_torch from None
+        parameters = [float(p) for p in optimizer.compute_optimal_parameters()]
         with self.sessions.begin() as session:
             LearningRepository(session).save_fsrs_parameters(
                 self.learner, parameters, len(logs), self.clock.now()

@@ -43,20 +43,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_folder(path: Path) -> None:
+    """certprep makes its own data directory; a folder named in a URL must exist already (a
+    typo in CERTPREP_DATABASE_URL must not quietly create a new, empty database)."""
+    if path.parent.is_dir():
+        return
+    if path.parent.resolve() != data_dir().resolve():
+        raise StorageError(
+            f"the folder {path.parent} does not exist: create it, or correct CERTPREP_DATABASE_URL"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot create the data directory {path.parent}: {exc.strerror}"
+        ) from None
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(
-                f"cannot create the data directory {path.parent}: {exc.strerror}"
-            ) from None
+        _sqlite_folder(Path(url.removeprefix("sqlite:///")))
     try:
         # a ping before each checkout guards against a server that dropped the connection;
         # an embedded SQLite file has no server
         engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    except ModuleNotFoundError as exc:
+        if url.startswith("postgresql") and "psycopg" in str(exc):
+            raise StorageError(
+                "PostgreSQL needs its driver: install it with pip install 'certprep[postgres]'"
+            ) from None
+        raise StorageError(f"cannot use database URL {url!r}: {exc}") from None
     except Exception as exc:  # bad URL, missing driver
         raise StorageError(f"cannot use database URL {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
