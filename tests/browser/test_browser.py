@@ -26,7 +26,7 @@ def answer_current(page: Any, flag: bool = False) -> None:
         page.keyboard.press(letter)
     expect(page.locator("#save-status")).to_have_text("Saved")
     if flag:
-        page.keyboard.press("f")
+        page.keyboard.press("m")
         expect(page.locator("#save-status")).to_have_text("Flagged")
 
 

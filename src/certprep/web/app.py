@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,14 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+def swagger_ui_assets() -> Path:
+    """Swagger UI's own files, from the swagger-ui-py package (not imported: only its files)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("swagger-ui-py is missing: pip install certprep again")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
 def _methods_of(app: FastAPI, request: Request) -> list[str]:
     """The methods some route offers at this request's path."""
     methods: set[str] = set()
@@ -123,6 +132,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
         # bodies are capped before anything reads them (413): forms take a few KiB; the exam's
         # calls and lab checks set their own limits (exam_api, labs)
         max_body_size=FORM_BYTES,
+        docs_url=None,  # served below from Swagger UI's packaged assets, inside the CSP
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.settings = settings
@@ -143,6 +154,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     app.include_router(labs.api)
     app.include_router(labs.pages)
     app.include_router(pages.router)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_assets()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(AllowedHosts, names=settings.allowed_hosts)  # outermost: before routing

@@ -96,13 +96,19 @@ def lab_list(request: Request, ctx: Context) -> HTMLResponse:
 
 
 def _lab_page(
-    request: Request, ctx: Context, lab: Lab, artifact: str, results: list[CheckResult] | None
+    request: Request,
+    ctx: Context,
+    lab: Lab,
+    artifact: str,
+    results: list[CheckResult] | None,
+    too_large: str = "",
 ) -> HTMLResponse:
     return render(
         request,
         "lab.html",
         ctx,
-        status=200,
+        status=422 if too_large else 200,
+        too_large=too_large,
         lab=lab,
         brief=to_html(lab.brief),
         artifact=artifact,
@@ -125,18 +131,24 @@ async def lab_check(
     request: Request,
     lab_id: str,
     ctx: Context,
-    artifact: Annotated[str, Form(max_length=MAX_ARTIFACT_BYTES)] = "",
+    artifact: Annotated[str, Form()] = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
     lab = get_lab(lab_id)
+    limit = f"{MAX_ARTIFACT_BYTES // 1024} KiB"
     if upload is not None and upload.filename:
         data = await upload.read(MAX_ARTIFACT_BYTES + 1)
         if len(data) > MAX_ARTIFACT_BYTES:
-            raise BadInput(f"the file is larger than {MAX_ARTIFACT_BYTES // 1024} KiB")
+            why = f"{upload.filename} is larger than {limit}, so it was not checked."
+            return _lab_page(request, ctx, lab, artifact, None, too_large=why)
         try:
             artifact = data.decode("utf-8")
         except UnicodeDecodeError:
             raise BadInput(f"{upload.filename} is not a UTF-8 text file") from None
+    size = len(artifact.encode("utf-8"))
+    if size > MAX_ARTIFACT_BYTES:  # kept on the page, so that nothing typed is lost
+        why = f"This text is {size // 1024} KiB, more than the {limit} a lab takes: shorten it."
+        return _lab_page(request, ctx, lab, artifact, None, too_large=why)
     results = await _grade(request, ctx, lab, artifact)
     return _lab_page(request, ctx, lab, artifact, results)
 

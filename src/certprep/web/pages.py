@@ -98,6 +98,17 @@ def _int_or_none(value: str | None, name: str) -> int | None:
         raise BadInput(f"{name} must be a whole number") from None
 
 
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The JSON API's documentation (Swagger UI, from the app's own files)."""
+    return render(request, "docs.html", None)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, ctx: Context) -> HTMLResponse:
     rows = ctx.exams.history(limit=10)

@@ -73,6 +73,7 @@
 
   // -- answers ------------------------------------------------------------------------------
   const form = document.getElementById("question");
+  if (form) form.addEventListener("submit", (event) => event.preventDefault());
   const inputs = form ? Array.from(form.querySelectorAll('input[name="choice"]')) : [];
   const chosen = () => inputs.filter((i) => i.checked).map((i) => i.value);
 
