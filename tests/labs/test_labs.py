@@ -33,9 +33,13 @@ def test_a_lab_from_start_to_finish(
     monkeypatch.setenv("CERTPREP_LABS_DIR", str(tmp_path / "labs"))
     lab = all_labs()["s3-log-processing"]
     listed = runner.invoke(app, ["lab", "list", "--json"], obj=runtime)
-    assert {"id": lab.id, "title": lab.title, "domain": 4, "kind": "event-pattern"} in __import__(
-        "json"
-    ).loads(listed.output)
+    assert {
+        "id": lab.id,
+        "title": lab.title,
+        "domain": 4,
+        "kind": "event-pattern",
+        "status": "not started",
+    } in __import__("json").loads(listed.output)
     assert runner.invoke(app, ["lab", "check", lab.id], obj=runtime).exit_code == 2  # not started
     started = runner.invoke(app, ["lab", "start", lab.id], obj=runtime)
     assert started.exit_code == 0 and "created: README.md, pattern.json" in started.output
@@ -54,7 +58,8 @@ def test_a_lab_from_start_to_finish(
         and "EventBridge would reject this pattern: not valid JSON" in broken.output
     )
     hints = [runner.invoke(app, ["lab", "hint", lab.id], obj=runtime).output for _ in range(4)]
-    assert hints[0].startswith("Hint 1 of 3") and hints[3].startswith("Hint 3 of 3")
+    assert hints[0].startswith("Hint 1 of 3") and hints[2].startswith("Hint 3 of 3")
+    assert hints[3].startswith("No more hints: you have seen all 3") and "Hint 3 of 3" in hints[3]
     (workspace / "pattern.json").write_text(lab.solution, encoding="utf-8")
     done = runner.invoke(app, ["lab", "check", lab.id], obj=runtime)
     assert done.exit_code == 0 and "3 of 3 checks pass. Lab complete." in done.output

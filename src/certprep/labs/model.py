@@ -69,6 +69,15 @@ class CheckResult:
     detail: str
     doc: str
 
+    @staticmethod
+    def shared_failure(results: list[CheckResult]) -> str | None:
+        """The one reason every check failed for (an artifact that cannot be read: say it once),
+        or None."""
+        details = {r.detail for r in results}
+        if len(results) > 1 and not any(r.passed for r in results) and len(details) == 1:
+            return details.pop()
+        return None
+
     @classmethod
     def all_failed(cls, checks: tuple[Check, ...], reason: str) -> list[CheckResult]:
         """An artifact that cannot be read at all fails every check with the same reason."""

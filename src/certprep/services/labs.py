@@ -59,8 +59,43 @@ class LabService:
                 )
             )
 
-    def workspace(self, lab_id: str) -> Path:
-        return self.root / get_lab(lab_id).id
+    def workspace(self, lab_id: str, here: Path | None = None) -> Path:
+        """The lab's workspace: ``ROOT/LAB_ID``, or the folder the learner is in when that is
+        the lab's own workspace (``cd certprep-labs/LAB_ID`` then ``certprep lab check``)."""
+        lab = get_lab(lab_id)
+        if here is not None and here.name == lab.id and (here / lab.artifact).is_file():
+            return here
+        return self.root / lab.id
+
+    def lab_here(self, here: Path) -> str | None:
+        """The id of the lab whose workspace ``here`` is, if it is one."""
+        labs = all_labs()
+        lab = labs.get(here.name)
+        if lab is not None and (here / "README.md").is_file():
+            return lab.id
+        return None
+
+    def statuses(self) -> dict[str, str]:
+        """Each lab's status for this learner: passed, failing (checked, not all pass),
+        started (a workspace, never checked) or not started."""
+        passed = self.passed()
+        with self.sessions() as session:
+            checked = set(
+                session.scalars(
+                    select(LabSubmissionRow.lab_id).where(LabSubmissionRow.learner == self.learner)
+                )
+            )
+        out = {}
+        for lab_id in all_labs():
+            if lab_id in passed:
+                out[lab_id] = "passed"
+            elif lab_id in checked:
+                out[lab_id] = "failing"
+            elif (self.root / lab_id).is_dir():
+                out[lab_id] = "started"
+            else:
+                out[lab_id] = "not started"
+        return out
 
     def start(self, lab_id: str) -> Workspace:
         """Create the workspace with the brief and the starter artifact; a learner's existing
@@ -83,10 +118,11 @@ class LabService:
                 created.append(name)
         return Workspace(lab, path, tuple(created))
 
-    def check(self, lab_id: str) -> list[CheckResult]:
+    def check(self, lab_id: str, here: Path | None = None) -> list[CheckResult]:
         """Grade the artifact in the learner's workspace folder."""
         lab = get_lab(lab_id)
-        artifact = self.root / lab.id / lab.artifact
+        folder = self.workspace(lab.id, here)
+        artifact = folder / lab.artifact
         if not artifact.is_file():
             raise CertprepError(
                 f"{artifact} does not exist: run 'certprep lab start {lab.id}' first"
@@ -95,7 +131,7 @@ class LabService:
             text = artifact.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CertprepError(f"cannot read {artifact}: {exc}") from None
-        return self._grade_and_record(lab, text, self.root / lab.id)
+        return self._grade_and_record(lab, text, folder)
 
     def submit(self, lab_id: str, text: str) -> list[CheckResult]:
         """Grade a pasted or uploaded artifact, in a temporary folder of its own."""
@@ -130,10 +166,11 @@ class LabService:
                 session.add(LabResultRow(learner=self.learner, lab_id=lab.id, passed_at=now))
         return results
 
-    def hint(self, lab_id: str) -> tuple[int, int, str]:
-        """The next hint (number, how many there are, text); the last one repeats."""
+    def hint(self, lab_id: str, here: Path | None = None) -> tuple[int, int, str, bool]:
+        """The next hint (number, how many there are, text, whether it is new); past the last
+        one, the last again with ``False``."""
         lab = get_lab(lab_id)
-        path = self.root / lab.id
+        path = self.workspace(lab.id, here)
         if not path.is_dir():
             raise CertprepError(
                 f"no workspace for {lab.id}: run 'certprep lab start {lab.id}' first"
@@ -145,4 +182,4 @@ class LabService:
             shown = 0
         n = min(shown + 1, len(lab.hints))
         counter.write_text(str(n))
-        return n, len(lab.hints), lab.hints[n - 1]
+        return n, len(lab.hints), lab.hints[n - 1], shown < len(lab.hints)

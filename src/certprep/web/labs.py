@@ -48,6 +48,7 @@ def lab_summary(lab: Lab, passed: set[str]) -> dict[str, Any]:
 def results_data(results: list[CheckResult]) -> dict[str, Any]:
     passed = sum(r.passed for r in results)
     return {
+        "shared_failure": CheckResult.shared_failure(results),
         "passed": passed == len(results),
         "passed_checks": passed,
         "total_checks": len(results),
