@@ -173,7 +173,11 @@ def parse_item(raw: RawItem) -> tuple[Item | None, list[Problem]]:
 
 
 def load_bank(root: Path | None = None) -> Bank:
-    """Load a bank for use; raises BankError if any item fails the schema or ids repeat."""
+    """Load a bank for use; raises BankError if any item fails the schema or the item rules
+    (``bank.item_rules``, the same as ``bank lint``'s), or ids repeat. Near-duplicate stems are
+    lint's and CI's to find: comparing every pair is too slow for every start."""
+    from certprep.bank.item_rules import item_problems
+
     root = root or bundled_bank_path()
     if not root.is_dir():
         raise BankError(f"{root}: not a bank directory")
@@ -185,10 +189,11 @@ def load_bank(root: Path | None = None) -> Bank:
         raws, file_problems = read_raw_items(path)
         problems += file_problems
         for raw in raws:
-            item, item_problems = parse_item(raw)
-            problems += item_problems
+            item, parse_problems = parse_item(raw)
+            problems += parse_problems
             if item is None:
                 continue
+            problems += item_problems(item, raw, blueprint)
             if item.id in items:
                 problems.append(Problem(raw.location, f"duplicate id {item.id}", item.id))
                 continue
