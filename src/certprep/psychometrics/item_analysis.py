@@ -15,7 +15,7 @@ Per item:
 Flags (``FLAGS``, most serious first):
 - ``mis-keyed``: a distractor's point-biserial exceeds the key's (the weakest key option's,
   for multiple response), or the top 27% of examinees by rest score choose a distractor more
-  often than the key;
+  often than the key while that distractor's point-biserial is positive;
 - ``negative discrimination``: pb < 0; ``near-zero discrimination``: 0 <= pb < 0.10;
 - ``misfit``: the item fit test rejects 2PL (``fit``);
 - ``too hard``: p < 0.10 or below the chance of a blind guess; ``too easy``: p > 0.95.
@@ -139,13 +139,15 @@ def analyse(
         np.where(is_distractor, np.nan_to_num(opb, nan=-np.inf), -np.inf), axis=1
     )
     key_top = np.min(np.where(is_key, top_share, np.inf), axis=1)
-    distractor_top = np.max(np.where(is_distractor, top_share, -np.inf), axis=1)
+    # a distractor the top group prefers to the key, and which draws strong rather than weak
+    # examinees (on a merely very hard item the top group spreads over distractors at random)
+    attracts = is_distractor & (top_share > key_top[:, None]) & (np.nan_to_num(opb) > 0)
     keys_n = is_key.sum(axis=1)
     floor = np.array(
         [1.0 / comb(int(o), int(k)) for o, k in zip(data.options, keys_n, strict=True)]
     )
     flags = {
-        "mis-keyed": (distractor_pb > key_pb) | (distractor_top > key_top),
+        "mis-keyed": (distractor_pb > key_pb) | attracts.any(axis=1),
         "negative discrimination": pb < 0,
         "misfit": fit.misfit if fit is not None else np.zeros(n_items, bool),
         "near-zero discrimination": (pb >= 0) & (pb < 0.10),
