@@ -64,7 +64,7 @@ class Calibration:
     se_b: FloatArray
     se_c: FloatArray  # NaN for 2PL and fixed items
     log_likelihood: float
-    iterations: int
+    iterations: int  # EM cycles (E-step + M-step); SQUAREM's extrapolations are not counted
     converged: bool
     population_mean: float
     population_sd: float
