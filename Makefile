@@ -43,12 +43,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/form_assembly.py
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/learning_speed.py
 	$(BIN)/python benchmarks/lab_grading.py
 	$(BIN)/python benchmarks/answer_cost.py
 	$(BIN)/python benchmarks/web_load.py
+	$(BIN)/python benchmarks/calibration_speed.py
+	$(BIN)/python benchmarks/scoring_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

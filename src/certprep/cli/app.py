@@ -466,7 +466,12 @@ def bank_schema() -> None:
     typer.echo(json.dumps(ItemFile.model_json_schema(), indent=2))
 
 
-from certprep.cli import account_cmds, lab_cmds, learning_cmds  # noqa: E402, F401  (register their commands)
+from certprep.cli import (  # noqa: E402, F401  (register their commands)
+    account_cmds,
+    lab_cmds,
+    learning_cmds,
+    psychometrics_cmds,
+)
 
 
 def main() -> None:

@@ -1,15 +1,19 @@
 """Assembling forms: a full exam that follows the blueprint, or a practice set.
 
-Deterministic: the same bank, seed and history give the same form.
+Deterministic: the same bank, seed and history give the same form. Given item parameters,
+an exam's scored items are chosen within each task statement for information at the cut
+(``certprep.psychometrics.assembly``: unseen first, then randomesque among the best five);
+without them, at random within each task statement.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from certprep.domain.blueprint import Blueprint
+from certprep.domain.irt import ItemParameters, parameters
 from certprep.domain.items import Item, ItemStatus
 from certprep.errors import CertprepError
 
@@ -73,6 +77,29 @@ def _draw(
     return picked
 
 
+def _draw_informative(
+    rng: random.Random,
+    pool: list[Item],
+    k: int,
+    seen: Collection[str],
+    taken: set[str],
+    info_at_target: Mapping[str, float],
+    best: int,
+) -> list[Item]:
+    """Up to k items from pool, unseen ones first, most informative first (randomesque)."""
+    import numpy as np
+
+    from certprep.psychometrics.assembly import Randomesque, pick
+
+    free = [i for i in pool if i.id not in taken]
+    info = np.array([info_at_target[i.id] for i in free], dtype=np.float64)
+    seen_mask = np.array([i.id in seen for i in free], dtype=bool)
+    chosen = pick(info, k, np.random.default_rng(rng.getrandbits(64)), seen_mask, Randomesque(best))
+    picked = [free[int(n)] for n in chosen]
+    taken.update(i.id for i in picked)
+    return picked
+
+
 def _spread(rng: random.Random, need: int, available: dict[str, int]) -> dict[str, int]:
     """Share ``need`` items over tasks as evenly as their supply allows (random tie-breaks)."""
     quota = dict.fromkeys(available, 0)
@@ -99,11 +126,27 @@ def assemble_exam(
     seed: int,
     seen: Collection[str] = frozenset(),
     exclude: Collection[str] = frozenset(),
+    params: Mapping[str, ItemParameters] | None = None,
+    target_theta: float | None = None,
+    best: int = 5,
 ) -> Form:
     """A full form: scored items per domain by the blueprint, then the unscored slots; never
-    an item of ``exclude`` (those open in the learner's practice, where feedback shows keys)."""
+    an item of ``exclude`` (those open in the learner's practice, where feedback shows keys).
+
+    With ``params`` (item id -> parameters; an item not in it uses its own calibrated or
+    prior parameters) the scored items of each task statement are the most informative at
+    ``target_theta`` (the blueprint's cut unless given), drawn at random among the ``best``
+    still available for each slot so that the same items do not dominate every form."""
     rng = random.Random(seed)
     bp = index.blueprint
+    info: dict[str, float] = {}
+    if params is not None:
+        target = bp.exam.scoring.cut_theta if target_theta is None else target_theta
+        info = {
+            item.id: params.get(item.id, parameters(item)).information(target)
+            for items in index.live_by_task.values()
+            for item in items
+        }
     taken: set[str] = set(exclude)
     chosen: list[tuple[Item, bool]] = []
     shortfalls = []
@@ -123,7 +166,13 @@ def assemble_exam(
             )
             continue
         for task_id, k in _spread(rng, need, available).items():
-            chosen += [(i, True) for i in _draw(rng, index.live_by_task[task_id], k, seen, taken)]
+            pool = index.live_by_task[task_id]
+            drawn = (
+                _draw(rng, pool, k, seen, taken)
+                if params is None
+                else _draw_informative(rng, pool, k, seen, taken, info, best)
+            )
+            chosen += [(i, True) for i in drawn]
     if shortfalls:
         raise FormError(shortfalls)
     unscored_need = bp.exam.unscored
