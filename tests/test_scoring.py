@@ -7,15 +7,37 @@ import random
 from certprep.bank.loader import Bank
 from certprep.domain.blueprint import Blueprint
 from certprep.domain.form import BankIndex, assemble_exam
-from certprep.domain.irt import ItemParameters, estimate_ability, parameters
+import numpy as np
+
+from certprep.domain.irt import ItemParameters, parameters
 from certprep.domain.items import Item
-from certprep.domain.scoring import MEETS, NEEDS, is_correct, scale_score, score
+from certprep.domain.scoring import MEETS, NEEDS, ScoreReport, is_correct, score
+from certprep.psychometrics.ability import wle
+from certprep.psychometrics.model import ItemParams
+from certprep.psychometrics.scaling import ScoreScale
+
+
+def scored(bank: Bank, items: list[Item], answers: dict[str, frozenset[int]]) -> ScoreReport:
+    """Scored with the author-based prior parameters and the blueprint's scale."""
+    params = {i.id: parameters(i) for i in items}
+    return score(bank.blueprint, items, answers, params, ScoreScale.from_exam(bank.blueprint.exam))
+
+
+def scale_score(theta: float, bp: Blueprint) -> int:
+    return int(ScoreScale.from_exam(bp.exam).reported([theta])[0])
 
 
 def scored_items(bank: Bank) -> list[Item]:
     """The scored items of the form for seed 1, in form order."""
     form = assemble_exam(BankIndex.build(bank.blueprint, bank.items.values()), seed=1)
     return [bank.items[f.item_id] for f in form.items if f.scored]
+
+
+#: Golden scaled scores of the seed-1 form (prior parameters, the blueprint's scale). "half"
+#: (the first 33 scored items right) is theta -0.7592: the root of Warm's estimating equation
+#: sum (x - P) P'/(PQ) + J/(2I) = 0 found independently with scipy's brentq; 750 + 125 x
+#: (-0.7592 - 0.5) = 592.6. All right and all wrong reach the scale's ends.
+GOLDEN = {"all": 1000, "none": 100, "half": 593}
 
 
 def test_multiple_response_is_all_or_nothing(bank: Bank) -> None:
@@ -30,30 +52,30 @@ def test_multiple_response_is_all_or_nothing(bank: Bank) -> None:
 
 def test_golden_scaled_scores(bank: Bank) -> None:
     items = scored_items(bank)
-    bp = bank.blueprint
-    all_right = score(bp, items, {i.id: i.keys for i in items})
-    none = score(bp, items, {})
-    first_half = score(bp, items, {i.id: i.keys for i in items[:33]})
-    assert (all_right.scaled, all_right.passed) == (1000, True)
-    assert (none.scaled, none.passed) == (188, False)
-    assert first_half.scaled == 592 and not first_half.passed
+    all_right = scored(bank, items, {i.id: i.keys for i in items})
+    none = scored(bank, items, {})
+    first_half = scored(bank, items, {i.id: i.keys for i in items[:33]})
+    assert (all_right.scaled, all_right.passed) == (GOLDEN["all"], True)
+    assert (none.scaled, none.passed) == (GOLDEN["none"], False)
+    assert first_half.scaled == GOLDEN["half"] and not first_half.passed
+    assert 0 < first_half.sem < 100
     assert [d.status for d in all_right.domains] == [MEETS] * 6
     assert [d.status for d in none.domains] == [NEEDS] * 6
     assert sum(d.total for d in all_right.domains) == 65
 
 
 def test_scale_is_anchored_at_the_cut_and_clipped(blueprint: Blueprint) -> None:
-    exam = blueprint.exam
-    assert scale_score(exam.scoring.cut_theta, exam) == 750
-    assert scale_score(exam.scoring.cut_theta + 1, exam) == 875
-    assert scale_score(10, exam) == 1000 and scale_score(-10, exam) == 100
+    cut = blueprint.exam.scoring.cut_theta
+    assert scale_score(cut, blueprint) == 750
+    assert scale_score(cut + 1, blueprint) == 875
+    assert scale_score(10, blueprint) == 1000 and scale_score(-10, blueprint) == 100
 
 
 def test_only_the_overall_score_decides(bank: Bank) -> None:
     """Compensatory: a domain that needs improvement does not fail a strong candidate."""
     items = scored_items(bank)
     weak_domain = {i.id for i in items if bank.blueprint.domain_of_task[i.task] == 5}
-    result = score(bank.blueprint, items, {i.id: i.keys for i in items if i.id not in weak_domain})
+    result = scored(bank, items, {i.id: i.keys for i in items if i.id not in weak_domain})
     statuses = {d.domain: d.status for d in result.domains}
     assert statuses[5] == NEEDS and result.passed
 
@@ -62,10 +84,15 @@ def _expected_scaled(
     theta: float, params: list[ItemParameters], bp: Blueprint, runs: int = 120
 ) -> float:
     rng = random.Random(5)
+    arrays = ItemParams(
+        np.array([p.a for p in params]),
+        np.array([p.b for p in params]),
+        np.array([p.c for p in params]),
+    )
     total = 0
     for _ in range(runs):
-        responses = [(p, rng.random() < p.p(theta)) for p in params]
-        total += scale_score(estimate_ability(responses).theta, bp.exam)
+        right = np.array([rng.random() < p.p(theta) for p in params], dtype=np.int8)
+        total += scale_score(wle(arrays, right).theta, bp)
     return total / runs
 
 

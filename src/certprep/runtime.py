@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from certprep.bank.loader import Bank
     from certprep.services.exams import ExamService
+    from certprep.services.item_parameters import ParameterSource
     from certprep.services.labs import LabService
     from certprep.services.learning import LearningService
 
@@ -48,10 +49,17 @@ class Runtime:
         return open_database(self.database_url)
 
     @cached_property
+    def parameters(self) -> ParameterSource:
+        """The items' parameters (calibrated or prior) and the cut, shared by the services."""
+        from certprep.services.item_parameters import ParameterSource
+
+        return ParameterSource(self.sessions, self.bank)
+
+    @cached_property
     def learning(self) -> LearningService:
         from certprep.services.learning import LearningService
 
-        return LearningService(self.sessions, self.bank, self.clock, self.learner)
+        return LearningService(self.sessions, self.bank, self.clock, self.learner, self.parameters)
 
     @cached_property
     def exams(self) -> ExamService:
@@ -59,6 +67,7 @@ class Runtime:
 
         service = ExamService(self.sessions, self.bank, self.clock, self.learner)
         service.learning = self.learning
+        service.parameters = self.parameters
         return service
 
     def labs(self, learner: str | None = None) -> LabService:

@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from certprep.bank.yaml_lines import KEY_LINES, LINE_KEY, YamlError, load_with_lines, strip_lines
 from certprep.domain.blueprint import Blueprint
 from certprep.domain.form import BankIndex
-from certprep.domain.irt import ItemParameters, parameters
 from certprep.domain.items import Item, ItemStatus
 from certprep.errors import CertprepError
 
@@ -84,11 +83,6 @@ class Bank:
     def index(self) -> BankIndex:
         """The items grouped for form assembly, built once per bank."""
         return BankIndex.build(self.blueprint, self.items.values())
-
-    @cached_property
-    def parameters(self) -> dict[str, ItemParameters]:
-        """Each item's IRT parameters (calibrated, or the prior from its difficulty)."""
-        return {i.id: parameters(i) for i in self.items.values()}
 
     @cached_property
     def domain_of(self) -> dict[str, int]:

@@ -81,6 +81,12 @@ class Item(BaseModel):
         default=None, description="the deciding fact the item tests, in one line"
     )
     checked: Checked | None = None
+    angoff: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="standard setting: the chance a just-competent candidate answers right",
+    )
 
     @cached_property
     def keys(self) -> frozenset[int]:

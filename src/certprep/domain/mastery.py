@@ -1,8 +1,8 @@
 """Mastery per domain, task statement and skill, and what to study next.
 
 Model: for each area, the learner's ability theta on that area's items is given a standard
-normal prior and updated with the learner's latest final answer to each item (3PL likelihood,
-item parameters as in scoring), on a grid. Mastery is the probability of answering a typical
+normal prior and updated with the learner's latest final answer to each item (the IRT model of
+``psychometrics.model``, with the item parameters scoring uses), on a grid. Mastery is the probability of answering a typical
 item right (a = 1, b = 0, no guessing floor) at that ability: its posterior mean, and an 80%
 credible interval from the posterior quantiles. With few answers the posterior stays close to
 the prior, so the interval is wide; it is never "100%" from three right answers.
@@ -22,6 +22,7 @@ import numpy as np
 
 from certprep.domain.blueprint import Blueprint
 from certprep.domain.irt import ItemParameters
+from certprep.psychometrics.model import ItemParams, log_probabilities
 
 GRID = np.linspace(-4.0, 4.0, 81)
 _PRIOR = np.exp(-0.5 * GRID**2)
@@ -61,14 +62,16 @@ class StudyArea:
 
 
 def _log_likelihoods(responses: list[Response]) -> np.ndarray:
-    """One row per response: the log-likelihood of its outcome at each grid point."""
-    a = np.fromiter((r.params.a for r in responses), float, len(responses))[:, None]
-    b = np.fromiter((r.params.b for r in responses), float, len(responses))[:, None]
-    c = np.fromiter((r.params.c for r in responses), float, len(responses))[:, None]
+    """One row per response: the log-likelihood of its outcome at each grid point (the one
+    IRT model, ``psychometrics.model``)."""
+    params = ItemParams(
+        np.fromiter((r.params.a for r in responses), float, len(responses)),
+        np.fromiter((r.params.b for r in responses), float, len(responses)),
+        np.fromiter((r.params.c for r in responses), float, len(responses)),
+    )
+    log_p, log_q = log_probabilities(params, GRID)
     right = np.fromiter((r.correct for r in responses), bool, len(responses))[:, None]
-    p = c + (1 - c) / (1 + np.exp(-a * (GRID[None, :] - b)))
-    p = np.clip(p, 1e-9, 1 - 1e-9)
-    rows: np.ndarray = np.where(right, np.log(p), np.log(1 - p))
+    rows: np.ndarray = np.where(right, log_p, log_q)
     return rows
 
 

@@ -1,11 +1,18 @@
-"""Scoring a finished attempt: right or wrong per item, ability, scaled score, domain report.
+"""Scoring a finished attempt: right or wrong per item, ability, scaled score with its error,
+and the per-domain report.
 
 - Single and multiple response items are right only when the chosen set equals the key set.
-- Only scored items count. The ability estimate is the 3PL maximum-likelihood theta.
-- scaled = passing_score + points_per_logit * (theta - cut_theta), rounded, clipped to the scale.
+- Only scored items count. The ability is Warm's weighted-likelihood estimate (WLE) under the
+  items' parameters (calibrated, or the author-based prior), with its standard error. WLE, not
+  EAP, makes the score: EAP pulls every estimate toward the population mean by an amount that
+  depends on the form, so the same ability would get different expected scores on an easy and
+  a hard form; WLE is nearly unbiased, which is what equating across forms needs.
+- scaled = passing_score + A * (theta - theta_cut), rounded, clipped to the scale
+  (``psychometrics.scaling``; A is the blueprint's points_per_logit, theta_cut comes from
+  standard setting, ``services.item_parameters``). The SEM is A times the standard error.
 - Compensatory: the overall scaled score alone decides the pass.
 - A domain "Meets Competencies" when the learner's number right in it is at least what a
-  just-passing candidate (theta = cut_theta) is expected to get right on the same items.
+  just-passing candidate (theta = theta_cut) is expected to get right on the same items.
 """
 
 from __future__ import annotations
@@ -13,9 +20,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from certprep.domain.blueprint import Blueprint, ExamFormat
-from certprep.domain.irt import estimate_ability, parameters
+import numpy as np
+
+from certprep.domain.blueprint import Blueprint
+from certprep.domain.irt import ItemParameters
 from certprep.domain.items import Item
+from certprep.psychometrics.ability import wle
+from certprep.psychometrics.model import ItemParams
+from certprep.psychometrics.scaling import ScoreScale
 
 MEETS = "Meets Competencies"
 NEEDS = "Needs Improvement"
@@ -47,34 +59,40 @@ class ScoreReport:
     total: int
     domains: tuple[DomainResult, ...]
     tasks: tuple[tuple[str, int, int], ...] = ()  # (task id, right, scored items)
+    sem: int = 0  # standard error of measurement, in scaled points
 
 
 def is_correct(item: Item, chosen: frozenset[int] | None) -> bool:
     return chosen is not None and chosen == item.keys
 
 
-def scale_score(theta: float, exam: ExamFormat) -> int:
-    s = exam.scoring
-    raw = exam.passing_score + s.points_per_logit * (theta - s.cut_theta)
-    return int(min(exam.scale.max, max(exam.scale.min, round(raw))))
-
-
 def score(
     blueprint: Blueprint,
     scored_items: list[Item],
     answers: Mapping[str, frozenset[int]],
+    params: Mapping[str, ItemParameters],
+    scale: ScoreScale,
 ) -> ScoreReport:
-    """Score the scored items of a form given the chosen options (authored indices) per item id."""
-    exam = blueprint.exam
+    """Score the scored items of a form given the chosen options (authored indices) per item
+    id, the items' parameters and the score scale."""
     graded = [(item, is_correct(item, answers.get(item.id))) for item in scored_items]
-    estimate = estimate_ability([(parameters(item), ok) for item, ok in graded])
-    scaled = scale_score(estimate.theta, exam)
+    arrays = ItemParams(
+        np.array([params[i.id].a for i, _ in graded]),
+        np.array([params[i.id].b for i, _ in graded]),
+        np.array([params[i.id].c for i, _ in graded]),
+    )
+    if graded:
+        estimate = wle(arrays, np.array([ok for _, ok in graded], dtype=np.int8))
+        theta, se = estimate.theta, estimate.se
+    else:
+        theta, se = scale.cut_theta, float("inf")
+    scaled = int(scale.reported([theta])[0])
     domains = []
     for domain in blueprint.domains:
         task_ids = {t.id for t in domain.tasks}
         mine = [(item, ok) for item, ok in graded if item.task in task_ids]
         correct = sum(ok for _, ok in mine)
-        expected = sum(parameters(item).p(exam.scoring.cut_theta) for item, _ in mine)
+        expected = sum(params[item.id].p(scale.cut_theta) for item, _ in mine)
         status = MEETS if mine and correct >= expected else NEEDS
         domains.append(
             DomainResult(
@@ -86,14 +104,16 @@ def score(
         counts = per_task.setdefault(item.task, [0, 0])
         counts[0] += ok
         counts[1] += 1
+    sem = float(scale.sem([se])[0]) if np.isfinite(se) else float(scale.maximum - scale.minimum)
     return ScoreReport(
         tasks=tuple((t, c[0], c[1]) for t, c in sorted(per_task.items())),
         scaled=scaled,
-        passed=scaled >= exam.passing_score,
-        passing_score=exam.passing_score,
-        theta=estimate.theta,
-        se=estimate.se,
+        passed=scaled >= blueprint.exam.passing_score,
+        passing_score=blueprint.exam.passing_score,
+        theta=round(theta, 4),
+        se=round(se, 4) if np.isfinite(se) else se,
         correct=sum(ok for _, ok in graded),
         total=len(graded),
         domains=tuple(domains),
+        sem=round(sem),
     )

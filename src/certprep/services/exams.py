@@ -24,6 +24,7 @@ from certprep.domain.items import Item
 from certprep.domain.practice_source import PracticeSource
 from certprep.domain.scoring import ScoreReport, is_correct, score
 from certprep.services.attempt_store import AttemptStore, Command
+from certprep.services.item_parameters import ParameterSource
 from certprep.services.learning import LearningService, load_item_records, outcomes_of
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.tables import AttemptRow
@@ -72,6 +73,7 @@ class ExamService(AttemptStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._per_learner: dict[str, ExamService] = {}
+        self.parameters = ParameterSource(self.sessions, self.bank)
 
     def for_learner(self, learner: str) -> ExamService:
         """The same service (bank, database, clock, cache, writer) acting for another learner.
@@ -82,6 +84,7 @@ class ExamService(AttemptStore):
                 self.sessions, self.bank, self.clock, learner, self.cache, self.writer
             )
             known.learning = self.learning
+            known.parameters = self.parameters
             if len(self._per_learner) >= 4096:
                 self._per_learner.clear()
             self._per_learner[learner] = known
@@ -304,7 +307,14 @@ class ExamService(AttemptStore):
         form = state.attempt.form.items
         items = [self.bank.items[f.item_id] for f in form]
         scored = [item for item, f in zip(items, form, strict=True) if f.scored]
-        result = score(self.bank.blueprint, scored, state.answers_by_item())
+        table = self.parameters.table()
+        result = score(
+            self.bank.blueprint,
+            scored,
+            state.answers_by_item(),
+            table.by_item,
+            table.scale(self.bank),
+        )
         review = tuple(
             ReviewEntry(
                 position=p,

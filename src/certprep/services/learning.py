@@ -33,6 +33,7 @@ from certprep.domain.study_plan import (
     readiness,
 )
 from certprep.errors import CertprepError
+from certprep.services.item_parameters import ParameterSource
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.learning import LearningRepository
 from certprep.storage.tables import RealExamRow, ReviewLogRow
@@ -108,9 +109,15 @@ class RealExam:
 
 class LearningService:
     def __init__(
-        self, sessions: sessionmaker[Session], bank: Bank, clock: Clock, learner: str = "local"
+        self,
+        sessions: sessionmaker[Session],
+        bank: Bank,
+        clock: Clock,
+        learner: str = "local",
+        parameters: ParameterSource | None = None,
     ) -> None:
         self.sessions, self.bank, self.clock, self.learner = sessions, bank, clock, learner
+        self.parameters = parameters or ParameterSource(sessions, bank)
 
     @cached_property
     def scheduler(self) -> fsrs_review.Scheduler:
@@ -157,7 +164,7 @@ class LearningService:
         return len(logs), parameters
 
     def for_learner(self, learner: str) -> LearningService:
-        return LearningService(self.sessions, self.bank, self.clock, learner)
+        return LearningService(self.sessions, self.bank, self.clock, learner, self.parameters)
 
     # -- review cards ---------------------------------------------------------------------------
     def record(self, outcomes: list[Outcome]) -> None:
@@ -257,6 +264,7 @@ class LearningService:
         records = load_item_records(self.sessions, self.learner, self.bank.items)
         out = []
         domain_of = self.bank.blueprint.domain_of_task
+        params = self.parameters.table().by_item
         for item_id, record in records.items():
             item = self.bank.items.get(item_id)
             if item is None or record.correct is None:
@@ -267,7 +275,7 @@ class LearningService:
                     domain_of[item.task],
                     item.task,
                     item.skills,
-                    self.bank.parameters[item_id],
+                    params[item_id],
                     record.correct,
                 )
             )

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -100,6 +101,8 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     #: the exam's extra time, granted by an administrator (multi-user mode)
     accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: sees the authors' pages (item statistics and reports) in multi-user mode
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class WebSessionRow(Base):
@@ -203,3 +206,56 @@ class LabSubmissionRow(Base):
     passed_checks: Mapped[int] = mapped_column(Integer)
     total_checks: Mapped[int] = mapped_column(Integer)
     checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CalibrationRunRow(Base):
+    """One run of ``certprep calibrate`` (or an import of parameters)."""
+
+    __tablename__ = "calibration_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    model: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))  # full | pretest | import
+    examinees: Mapped[int] = mapped_column(Integer)
+    items: Mapped[int] = mapped_column(Integer)
+    responses: Mapped[int] = mapped_column(Integer)
+    link_slope: Mapped[float] = mapped_column(Float)
+    link_intercept: Mapped[float] = mapped_column(Float)
+    anchors: Mapped[int] = mapped_column(Integer)
+    bank_version: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ItemParameterRow(Base):
+    """An item's calibrated 2PL/3PL parameters, their standard errors and their run."""
+
+    __tablename__ = "item_parameters"
+
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    a: Mapped[float] = mapped_column(Float)
+    b: Mapped[float] = mapped_column(Float)
+    c: Mapped[float] = mapped_column(Float)
+    se_a: Mapped[float | None] = mapped_column(Float, nullable=True)
+    se_b: Mapped[float | None] = mapped_column(Float, nullable=True)
+    se_c: Mapped[float | None] = mapped_column(Float, nullable=True)
+    responses: Mapped[int] = mapped_column(Integer)
+    fit_p: Mapped[float | None] = mapped_column(Float, nullable=True)
+    run_id: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ItemReportRow(Base):
+    """A learner's report of a problem with an item, and what the authors decided."""
+
+    __tablename__ = "item_reports"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    learner: Mapped[str] = mapped_column(String(64), index=True)
+    item_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(16), index=True)  # open | accepted | rejected
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
