@@ -124,7 +124,7 @@ def test_every_option_is_documented_in_the_readme() -> None:
     [
         (["review"], "Nothing to review yet"),
         (["plan", "--exam-date", "2026-02-01"], "day(s) to 2026-02-01"),
-        (["plan"], "Not ready yet: take 3 more full practice exam(s)"),
+        (["plan"], "Not ready yet: not enough evidence: 0 scored responses, fewer than 30"),
         (["mastery"], "No answers yet"),
         (["exam-log"], "No real exam logged"),
     ],

@@ -154,10 +154,16 @@ def test_retake_and_renewal_dates(bank: Bank, runtime: Runtime, clock: FixedCloc
 
 
 def test_readiness_rule() -> None:
-    assert not readiness([820, 850], 0.95).ready
-    assert not readiness([790, 850, 900], 0.95).ready
+    """Book on the estimated chance of passing: enough evidence, a full mock, 80% or more."""
+    assert not readiness([820], 0.95, enough_evidence=False, evidence_reason="12 answers").ready
+    assert (
+        "12 answers"
+        in readiness([820], 0.95, enough_evidence=False, evidence_reason="12 answers").reason
+    )
+    assert not readiness([], 0.95).ready
     assert not readiness([800, 850, 900], 0.7).ready
-    assert readiness([640, 800, 850, 900], 0.85).ready
+    assert "70%" in readiness([800, 850, 900], 0.7).reason
+    assert readiness([640], 0.85).ready
 
 
 def test_daily_plan_fits_the_days_left() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from certprep.bank.loader import Bank
 from certprep.domain.blueprint import Blueprint
 from certprep.domain.form import BankIndex, assemble_exam
-import numpy as np
-
 from certprep.domain.irt import ItemParameters, parameters
 from certprep.domain.items import Item
 from certprep.domain.scoring import MEETS, NEEDS, ScoreReport, is_correct, score

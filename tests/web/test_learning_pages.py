@@ -68,3 +68,9 @@ def test_study_plan_page(browser: Browser) -> None:
     plan = browser.page("/plan?exam_date=2026-02-01").text
     assert "Full practice exam" in plan and "light review only" in plan
     assert browser.page("/plan?exam_date=soon").status_code == 422
+
+
+def test_the_chance_of_passing_is_on_home_progress_and_plan(browser: Browser) -> None:
+    for page in ("/", "/progress", "/plan"):
+        text = browser.page(page).text
+        assert 'id="pass-estimate"' in text and "Not enough evidence yet" in text, page

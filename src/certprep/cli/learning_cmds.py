@@ -11,6 +11,7 @@ import typer
 
 from certprep.cli.app import _run_and_report, app, console, runtime, user_errors
 from certprep.cli.bank_render import shorten
+from certprep.domain.study_plan import Readiness
 
 
 @app.command()
@@ -154,11 +155,8 @@ def plan(
     verdict = (
         "[bold green]Ready: book the exam.[/]" if ready.ready else f"Not ready yet: {ready.reason}."
     )
-    scores = ", ".join(map(str, ready.recent_scores)) or "none yet"
-    out.print(
-        f"\n{verdict} Recent practice exam scores: {scores}; estimated pass probability "
-        f"{ready.pass_probability:.0%}. Rule: the last 3 practice exams all 800+ and 80% estimated."
-    )
+    out.print(f"\n{verdict} {pass_text(ready)}")
+    out.print("[dim]Rule: enough evidence, at least one full practice exam, and an 80% chance.[/]")
     if exam_date is None:
         out.print("Add [bold]--exam-date YYYY-MM-DD[/] for a day-by-day plan.")
         return
@@ -227,3 +225,49 @@ def exam_log(
         )
         shown = f" ({e.score})" if e.score is not None else ""
         out.print(f" {e.taken_on:%Y-%m-%d}: {result}{shown}; {extra}. Attempts are unlimited.")
+
+
+def pass_text(ready: Readiness) -> str:
+    """The chance of passing in words: with its interval, or why there is no number yet."""
+    if not ready.enough_evidence:
+        why = ready.reason.removeprefix("not enough evidence: ")
+        return f"Not enough evidence yet for a chance of passing ({why})."
+    return (
+        f"Estimated chance of passing the real exam: {ready.pass_probability:.0%} "
+        f"(80% interval {ready.low:.0%}-{ready.high:.0%})."
+    )
+
+
+@app.command()
+@user_errors
+def readiness(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your estimated chance of passing the real exam, with its uncertainty, and whether to
+    book it."""
+    rt = runtime(ctx)
+    estimate = rt.learning.pass_estimate()
+    ready = rt.learning.readiness(estimate)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "p_pass": round(estimate.p_pass, 4),
+                    "low": round(estimate.low, 4),
+                    "high": round(estimate.high, 4),
+                    "enough_evidence": estimate.enough_evidence,
+                    "responses": estimate.responses,
+                    "reason": estimate.reason,
+                    "ready_to_book": ready.ready,
+                    "book_reason": ready.reason,
+                },
+                indent=2,
+            )
+        )
+        return
+    out = console(soft_wrap=True)
+    out.print(pass_text(ready))
+    out.print(f"Based on your {estimate.responses} most recent first answers to live questions.")
+    verdict = "[bold green]Book the exam.[/]" if ready.ready else f"Not ready yet: {ready.reason}."
+    out.print(verdict)

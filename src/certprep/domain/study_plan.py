@@ -1,10 +1,11 @@
 """The exam guide's ten preparation steps, a day-by-day plan to an exam date, and the rule for
 when to book the exam.
 
-Readiness rule (what the guide calls "consistently score well on mock exams", made concrete):
-the last three full practice exams all scored at least 800 (the pass mark plus a margin of 50
-for the difference between practice and the real exam), and the estimated probability that
-the learner's ability is above the cut is at least 0.8.
+Readiness rule (what the guide calls "consistently score well on mock exams", made honest):
+book when certprep has enough evidence about the learner's ability, at least one full
+practice exam has been taken (that counts: its items were not seen with feedback while it was
+open), and the estimated probability of passing the real exam is at least 0.8
+(``services.readiness``, ``psychometrics.readiness``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-READY_MOCKS = 3
-READY_SCORE = 800
 READY_PROBABILITY = 0.8
 NEW_ITEMS_PER_DAY_MAX = 25
 
@@ -54,28 +53,36 @@ class Readiness:
     recent_scores: tuple[int, ...]
     pass_probability: float
     reason: str
+    low: float = 0.0  # the 80% interval of the pass probability
+    high: float = 1.0
+    enough_evidence: bool = False
 
 
-def readiness(mock_scores: Sequence[int], pass_probability: float) -> Readiness:
-    recent = tuple(mock_scores[-READY_MOCKS:])
-    if len(recent) < READY_MOCKS:
-        why = f"take {READY_MOCKS - len(recent)} more full practice exam(s)"
-        return Readiness(False, recent, pass_probability, why)
-    if min(recent) < READY_SCORE:
-        return Readiness(
-            False,
-            recent,
-            pass_probability,
-            f"the last {READY_MOCKS} exams must all score {READY_SCORE}+",
-        )
+def readiness(
+    mock_scores: Sequence[int],
+    pass_probability: float,
+    low: float = 0.0,
+    high: float = 1.0,
+    enough_evidence: bool = True,
+    evidence_reason: str = "",
+) -> Readiness:
+    """The book rule (module docstring) on an estimate of the chance of passing."""
+    recent = tuple(mock_scores[-3:])
+
+    def verdict(ready: bool, reason: str) -> Readiness:
+        return Readiness(ready, recent, pass_probability, reason, low, high, enough_evidence)
+
+    if not enough_evidence:
+        return verdict(False, evidence_reason or "not enough evidence yet: keep practising")
+    if not mock_scores:
+        return verdict(False, "take a full practice exam")
     if pass_probability < READY_PROBABILITY:
-        return Readiness(
+        return verdict(
             False,
-            recent,
-            pass_probability,
-            f"estimated pass probability must reach {READY_PROBABILITY:.0%}",
+            f"the estimated chance of passing is {pass_probability:.0%}; book it at "
+            f"{READY_PROBABILITY:.0%}",
         )
-    return Readiness(True, recent, pass_probability, "book the exam")
+    return verdict(True, "book the exam")
 
 
 @dataclass

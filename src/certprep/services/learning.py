@@ -33,7 +33,9 @@ from certprep.domain.study_plan import (
     readiness,
 )
 from certprep.errors import CertprepError
+from certprep.psychometrics.readiness import Readiness as PassEstimate
 from certprep.services.item_parameters import ParameterSource
+from certprep.services.readiness import learner_readiness
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.learning import LearningRepository
 from certprep.storage.tables import RealExamRow, ReviewLogRow
@@ -347,9 +349,15 @@ class LearningService:
             ]
         return [int(r.result["scaled"]) for r in sorted(finished, key=lambda r: r.started_at)]  # type: ignore[index]
 
-    def readiness(self, masteries: dict[str, Mastery] | None = None) -> Readiness:
-        masteries = masteries or self.mastery()
-        return readiness(self.mock_scores(), masteries["all"].p_above_cut)
+    def pass_estimate(self) -> PassEstimate:
+        """The probability of passing the real exam, with its 80% interval and whether the
+        evidence is enough to rely on it (``services.readiness``)."""
+        return learner_readiness(self.sessions, self.bank, self.parameters.table(), self.learner)
+
+    def readiness(self, estimate: PassEstimate | None = None) -> Readiness:
+        """The book rule (``domain.study_plan``) on the pass estimate."""
+        e = estimate or self.pass_estimate()
+        return readiness(self.mock_scores(), e.p_pass, e.low, e.high, e.enough_evidence, e.reason)
 
     def checklist(self) -> list[StepStatus]:
         masteries = self.mastery()
@@ -363,7 +371,7 @@ class LearningService:
         }
         domains = len(self.bank.blueprint.domains)
         weak = [d for d in self.bank.blueprint.domains if masteries[f"domain:{d.id}"].mastery < 0.5]
-        ready = self.readiness(masteries)
+        ready = self.readiness()
         seen = {
             1: (len(practised) == domains, f"{len(practised)} of {domains} domains practised"),
             4: (
