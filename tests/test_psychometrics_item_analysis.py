@@ -8,7 +8,7 @@ import numpy as np
 
 from certprep.psychometrics.calibration import calibrate
 from certprep.psychometrics.fit import item_fit
-from certprep.psychometrics.item_analysis import Choices, analyse, write_csv
+from certprep.psychometrics.item_analysis import Choices, analyse
 from certprep.psychometrics.responses import Responses
 
 
@@ -59,9 +59,3 @@ def test_a_mis_keyed_item_is_flagged_and_listed_first(tmp_path: Path) -> None:
     assert sum(bool(r.flags) for r in ordinary) <= 2
     assert all(r.pb > 0.15 for r in ordinary)
     assert sum(by_item[5].option_share) == 1.0 or abs(sum(by_item[5].option_share) - 1) < 1e-9
-    path = tmp_path / "items.csv"
-    write_csv(rows, path, ids=[f"item-{i}" for i in range(40)])
-    lines = path.read_text().splitlines()
-    assert lines[0].startswith("item,n,p,pb,key,options")
-    assert lines[1].startswith("item-0,") and "mis-keyed" in lines[1]
-    assert len(lines) == 41

@@ -468,6 +468,7 @@ def bank_schema() -> None:
 
 from certprep.cli import (  # noqa: E402, F401  (register their commands)
     account_cmds,
+    item_cmds,
     lab_cmds,
     learning_cmds,
     psychometrics_cmds,

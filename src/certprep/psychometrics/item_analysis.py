@@ -23,11 +23,8 @@ Flags (``FLAGS``, most serious first):
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
 from dataclasses import dataclass
 from math import comb
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -179,31 +176,3 @@ def analyse(
 def _severity(row: ItemStats) -> tuple[tuple[int, ...], float, int]:
     ranks = [*sorted(FLAGS.index(f) for f in row.flags), len(FLAGS)]
     return tuple(ranks), row.pb if np.isfinite(row.pb) else -2.0, row.item
-
-
-def write_csv(rows: Sequence[ItemStats], path: Path, ids: Sequence[str] | None = None) -> None:
-    """One line per item; options as 'share/pb' separated by spaces."""
-    with path.open("w", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(
-            ["item", "n", "p", "pb", "key", "options", "a", "se_a", "b", "se_b", "fit_p", "flags"]
-        )
-        for r in rows:
-            out.writerow(
-                [
-                    ids[r.item] if ids is not None else r.item,
-                    r.n,
-                    f"{r.p:.3f}",
-                    f"{r.pb:.3f}",
-                    " ".join(chr(65 + k) for k in r.key),
-                    " ".join(
-                        f"{s:.2f}/{b:.2f}" for s, b in zip(r.option_share, r.option_pb, strict=True)
-                    ),
-                    f"{r.a:.3f}",
-                    f"{r.se_a:.3f}",
-                    f"{r.b:.3f}",
-                    f"{r.se_b:.3f}",
-                    f"{r.fit_p:.4f}",
-                    "; ".join(r.flags),
-                ]
-            )

@@ -4,10 +4,12 @@
 (``psychometrics.calibration``) to the first responses of every learner
 (``services.responses``), with each item's author-based prior as a MAP prior, so that an item
 with few responses stays near its author's estimate and moves toward the data as responses
-arrive. The run is then **linked** (mean/sigma, ``psychometrics.linking``) to the scale the
-items had before: the previous calibration, or the author-based prior for the first run, on
-the anchor items (at least ``MIN_ANCHOR_RESPONSES`` responses). So a re-run does not shift
-the scale, and the cut and the scores of unchanged items stay where they were.
+arrive. The first calibration sets the scale: the learners' abilities, mean 0 and sd 1; the
+cut is placed on it by standard setting (the authors' expectation of a just-competent
+candidate, ``services.item_parameters``). Every later run is **linked** (mean/sigma,
+``psychometrics.linking``) to the previous one on the anchor items (calibrated in both, with at
+least ``MIN_ANCHOR_RESPONSES`` responses each), so a re-run does not shift the scale, and the
+cut and the scores of unchanged items stay where they were.
 
 **Pretest items** are calibrated on the live scale: fixed-item calibration, the live items
 held at their current parameters and the latent distribution estimated. A pretest item is
@@ -101,12 +103,26 @@ class CalibrationService:
         )
         result = calibrate(data.responses, model, prior=prior)
         before = load_table(self.sessions, self.bank)
-        old = before.arrays(data.items)
         counts = data.responses.count_per_item()
-        anchors = np.flatnonzero(counts >= MIN_ANCHOR_RESPONSES)
+        anchors = np.array(
+            [
+                n
+                for n, item_id in enumerate(data.items)
+                if counts[n] >= MIN_ANCHOR_RESPONSES
+                and item_id in before.calibrated
+                and before.calibrated[item_id].responses >= MIN_ANCHOR_RESPONSES
+            ],
+            dtype=np.intp,
+        )
         if len(anchors) < 2 or float(result.params.b[anchors].std()) <= 0:
-            anchors = np.arange(len(items))
-        link = mean_sigma(result.params, old, anchors, anchors, keep_common=False)
+            # the first calibration: its scale is the learners' (mean 0, sd 1); standard
+            # setting then places the cut on it (services.item_parameters)
+            return self._save(
+                "full", model, data, result, result.params, result.se_a, result.se_b, 1.0, 0.0, 0
+            )
+        link = mean_sigma(
+            result.params, before.arrays(data.items), anchors, anchors, keep_common=False
+        )
         se_a, se_b = link.standard_errors(result.se_a, result.se_b)
         return self._save(
             "full",

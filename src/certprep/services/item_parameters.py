@@ -60,12 +60,7 @@ class ParameterTable:
 
     def arrays(self, item_ids: Iterable[str]) -> ItemParams:
         """The parameters of these items as the psychometrics package takes them."""
-        chosen = [self.by_item[i] for i in item_ids]
-        return ItemParams(
-            np.array([p.a for p in chosen]),
-            np.array([p.b for p in chosen]),
-            np.array([p.c for p in chosen]),
-        )
+        return _arrays([self.by_item[i] for i in item_ids])
 
     def scale(self, bank: Bank) -> ScoreScale:
         """The score scale with the cut from standard setting."""
@@ -101,18 +96,26 @@ def build_table(
     return ParameterTable(by_item, dict(calibrated), standard_cut(bank, by_item), run_id)
 
 
+def _arrays(values: list[ItemParameters]) -> ItemParams:
+    return ItemParams(
+        np.array([p.a for p in values]),
+        np.array([p.b for p in values]),
+        np.array([p.c for p in values]),
+    )
+
+
 def standard_cut(bank: Bank, by_item: Mapping[str, ItemParameters]) -> float:
-    """The cut ability: Angoff ratings of the live items against the live items."""
+    """The cut ability: the live items' Angoff ratings against the live items' parameters.
+    An item's default rating is the authors' expectation: its probability of a right answer
+    at the reference ability under its author-based parameters. Before calibration that
+    gives back the reference ability; after it, the ability at which the calibrated items
+    give a just-competent candidate the expected score the authors set."""
     live: list[Item] = bank.by_status(ItemStatus.LIVE)
     reference = bank.blueprint.exam.scoring.cut_theta
     if not live:
         return reference
-    form = ItemParams(
-        np.array([by_item[i.id].a for i in live]),
-        np.array([by_item[i.id].b for i in live]),
-        np.array([by_item[i.id].c for i in live]),
-    )
-    default = angoff_ratings(form, reference)
+    form = _arrays([by_item[i.id] for i in live])
+    default = angoff_ratings(_arrays([parameters(i) for i in live]), reference)
     ratings = np.array(
         [i.angoff if i.angoff is not None else float(d) for i, d in zip(live, default, strict=True)]
     )
