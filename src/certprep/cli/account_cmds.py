@@ -39,3 +39,21 @@ def accommodation(
     minutes = rt.bank.blueprint.exam.accommodation_minutes
     state = "now has" if user.accommodation else "no longer has"
     console().print(f"{user.username} {state} the {minutes}-minute accommodation.")
+
+
+@account_app.command("admin")
+@user_errors
+def admin(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account's username.")],
+    grant: Annotated[
+        bool, typer.Option("--grant/--revoke", help="Make the account an administrator, or not.")
+    ] = True,
+) -> None:
+    """Grant (or revoke) an account the authors' pages: item statistics and learners' reports."""
+    from certprep.services.accounts import AccountService
+
+    rt = runtime(ctx)
+    user = AccountService(rt.sessions, rt.clock).set_admin(username, grant)
+    state = "is now" if user.admin else "is no longer"
+    console().print(f"{user.username} {state} an administrator.")

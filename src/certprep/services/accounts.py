@@ -64,6 +64,7 @@ class User:
     id: str
     username: str
     accommodation: bool = False
+    admin: bool = False
 
 
 def token_hash(token: str) -> str:
@@ -71,7 +72,7 @@ def token_hash(token: str) -> str:
 
 
 def _user(row: UserRow) -> User:
-    return User(row.id, row.username, bool(row.accommodation))
+    return User(row.id, row.username, bool(row.accommodation), bool(row.admin))
 
 
 class AccountService:
@@ -203,6 +204,16 @@ class AccountService:
             return AccountRepository(session).session_count(user.id, self.clock.now())
 
     # -- administration ---------------------------------------------------------------------
+    def set_admin(self, username: str, granted: bool) -> User:
+        with self.sessions.begin() as session:
+            repo = AccountRepository(session)
+            row = repo.by_username(username.strip())
+            if row is None:
+                raise NotFound(f"no account {username!r}")
+            row.admin = granted
+            session.flush()
+            return _user(row)
+
     def set_accommodation(self, username: str, granted: bool) -> User:
         with self.sessions.begin() as session:
             repo = AccountRepository(session)

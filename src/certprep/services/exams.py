@@ -62,6 +62,9 @@ class Report:
     state: AttemptState
     score: ScoreReport
     review: tuple[ReviewEntry, ...]
+    #: questions of this attempt the learner had seen before it (a mock's score is then
+    #: likely inflated)
+    reused: int = 0
 
 
 class ExamService(AttemptStore):
@@ -104,15 +107,19 @@ class ExamService(AttemptStore):
     def preview_form(self, seed: int) -> Form:
         with self.sessions() as session:
             seen = AttemptRepository(session).seen_items(self.learner)
-        return assemble_exam(self.index, seed, seen)
+        table = self.parameters.table()
+        return assemble_exam(self.index, seed, seen, (), table.by_item, table.cut_theta)
 
     def start_exam(self, seed: int | None = None, accommodation: bool = False) -> AttemptState:
         exam = self.bank.blueprint.exam
         minutes = exam.minutes + (exam.accommodation_minutes if accommodation else 0)
         seed = _seed(seed)
+        table = self.parameters.table()  # forms carry the most information near the cut
         return self._start(
             Mode.EXAM,
-            lambda seen, open_practice: assemble_exam(self.index, seed, seen, open_practice),
+            lambda seen, open_practice: assemble_exam(
+                self.index, seed, seen, open_practice, table.by_item, table.cut_theta
+            ),
             timedelta(minutes=minutes),
             accommodation,
         )
@@ -326,7 +333,9 @@ class ExamService(AttemptStore):
             )
             for p, item in enumerate(items)
         )
-        return Report(state.attempt, state, result, review)
+        with self.sessions() as session:
+            reused = len(AttemptRepository(session).seen_before(state.attempt))
+        return Report(state.attempt, state, result, review, reused)
 
 
 def _not_in_exam(where: PracticeFilter, in_exam: set[str]) -> PracticeFilter:

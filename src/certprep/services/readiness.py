@@ -29,7 +29,7 @@ def reference_forms(bank: Bank, table: ParameterTable) -> list[ItemParams]:
     """The scored items of a few forms certprep assembles (seeds 1..REFERENCE_FORMS)."""
     forms = []
     for seed in range(1, REFERENCE_FORMS + 1):
-        form = assemble_exam(bank.index, seed)
+        form = assemble_exam(bank.index, seed, params=table.by_item, target_theta=table.cut_theta)
         forms.append(table.arrays([f.item_id for f in form.items if f.scored]))
     return forms
 

@@ -258,6 +258,20 @@ class AttemptRepository:
             query = query.where(StepRow.at <= exam.ended_at)
         return len(set(self.session.scalars(query.distinct()).all()))
 
+    def seen_before(self, attempt: Attempt) -> set[str]:
+        """The items of this attempt its learner had been shown in an earlier attempt."""
+        earlier = (
+            select(AttemptItemRow.item_id)
+            .join(AttemptRow, AttemptRow.id == AttemptItemRow.attempt_id)
+            .where(
+                AttemptItemRow.learner == attempt.learner,
+                AttemptRow.started_at < attempt.started_at,
+                AttemptRow.id != attempt.id,
+            )
+        )
+        mine = {f.item_id for f in attempt.form.items}
+        return mine & set(self.session.scalars(earlier.distinct()).all())
+
     def seen_items(self, learner: str) -> set[str]:
         return set(
             self.session.scalars(

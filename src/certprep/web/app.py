@@ -145,7 +145,7 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     runtime.bank.index  # load the bank and index it  # noqa: B018
     gc.freeze()  # the bank lives as long as the process: keep it out of the collector's scans
 
-    from certprep.web import api, exam_api, labs, pages
+    from certprep.web import api, authoring, exam_api, labs, pages
 
     # the exam's hot calls are matched first, as plain routes (an included router adds a layer
     # of matching to every request)
@@ -153,6 +153,8 @@ def create_app(runtime: Runtime, settings: WebSettings | None = None) -> FastAPI
     app.include_router(api.router)
     app.include_router(labs.api)
     app.include_router(labs.pages)
+    app.include_router(authoring.api)
+    app.include_router(authoring.pages)
     app.include_router(pages.router)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_assets()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -55,16 +55,20 @@ def feedback_data(q: Question) -> dict[str, Any]:
     return {
         "correct": set(q.chosen) == set(key),
         "key": [letter(d) for d in key],
+        "chosen": [letter(d) for d in sorted(q.chosen)],
         "options": [
             {
                 "letter": letter(d),
+                "text": q.item.options[a].text,
                 "correct": q.item.options[a].correct,
+                "chosen": d in q.chosen,
                 "why": q.item.options[a].why,
             }
             for d, a in enumerate(order)
         ],
         "explanation": q.item.explanation.strip(),
         "references": list(q.item.references),
+        "report_url": f"/items/{q.item.id}/report",
     }
 
 
@@ -104,6 +108,9 @@ def report_data(report: Report) -> dict[str, Any]:
         "passing_score": s.passing_score,
         "correct": s.correct,
         "total": s.total,
+        "sem": s.sem,
+        "reused": report.reused,
+        "unscored": [e.position + 1 for e in report.review if not e.form_item.scored],
         "domains": [
             {
                 "domain": d.domain,
@@ -136,6 +143,7 @@ def review_data(report: Report) -> list[dict[str, Any]]:
                 "correct": e.correct,
                 "answered": e.chosen is not None,
                 "flagged": e.flagged,
+                "scored": e.form_item.scored,
                 "options": [
                     {
                         "letter": letter(d),

@@ -116,14 +116,21 @@
     const head = document.createElement("h2");
     head.className = feedback.correct ? "ok" : "bad";
     head.textContent = feedback.correct ? "Correct." : `Not quite. The answer is ${feedback.key.join(", ")}.`;
+    const yours = document.createElement("p");
+    yours.className = "yours";
+    yours.textContent = `You chose ${feedback.chosen.join(", ")}.`;
     const list = document.createElement("ul");
     list.className = "plain";
     feedback.options.forEach((o) => {
       const li = document.createElement("li");
-      if (o.correct) li.className = "ok";
+      li.className = [o.correct ? "ok" : "", o.chosen ? "chosen" : ""].join(" ").trim();
       const strong = document.createElement("strong");
-      strong.textContent = `${o.letter}. `;
-      li.append(strong, document.createTextNode(o.why));
+      const marks = [o.correct ? "correct" : "", o.chosen ? "your choice" : ""].filter(Boolean);
+      strong.textContent = `${o.letter}. ${o.text}` + (marks.length ? ` (${marks.join(", ")})` : "");
+      const why = document.createElement("span");
+      why.className = "why";
+      why.textContent = o.why;
+      li.append(strong, document.createElement("br"), why);
       list.append(li);
     });
     const explanation = document.createElement("p");
@@ -137,7 +144,12 @@
       a.href = url; a.textContent = url; a.rel = "noopener noreferrer"; a.target = "_blank";
       li.append(a); refs.append(li);
     });
-    box.append(head, list, explanation, refs);
+    const report = document.createElement("p");
+    const link = document.createElement("a");
+    link.href = `${feedback.report_url}?back=${encodeURIComponent(window.location.pathname)}`;
+    link.textContent = "Report a problem with this question";
+    report.append(link);
+    box.append(head, yours, list, explanation, refs, report);
     if (feedback.correct) box.append(rateButtons());
     box.hidden = false;
     form.querySelector("fieldset").disabled = true;
