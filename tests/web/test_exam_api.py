@@ -28,7 +28,7 @@ def test_answers_and_flags_are_saved_as_they_are_made(browser: Browser) -> None:
     assert r.json()["flagged"] is True and r.json()["number"] == 3
     state = browser.api("GET", f"/api/attempts/{attempt}").json()
     assert (
-        state["answered"] == [1]
+        sorted(state["answered"] + state["incomplete"]) == [1]  # "B" may be half of two
         and state["flagged"] == [3]
         and state["time_left_seconds"] == 180 * 60
     )

@@ -18,8 +18,10 @@ def miss_one(browser: Browser, runtime: Runtime) -> str:
     state = runtime.exams.state(attempt)
     f = state.attempt.form.items[0]
     item = runtime.bank.items[f.item_id]
-    wrong = next(chr(65 + d) for d, a in enumerate(f.option_order) if not item.options[a].correct)
-    browser.api("PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": [wrong]})
+    wrong = [chr(65 + d) for d, a in enumerate(f.option_order) if not item.options[a].correct]
+    browser.api(
+        "PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": wrong[: item.choose]}
+    )
     return f.item_id
 
 

@@ -109,6 +109,15 @@ class AttemptState:
     def unanswered(self) -> list[int]:
         return [p for p in range(len(self.attempt.form)) if p not in self.answers]
 
+    def complete(self, position: int) -> bool:
+        """Answered with as many options as the question asks for (a choice of fewer is
+        saved, but incomplete: it scores as wrong, as on the real exam)."""
+        chosen = self.answers.get(position)
+        return chosen is not None and len(chosen) >= self.attempt.form.items[position].choose
+
+    def incomplete(self) -> list[int]:
+        return [p for p in sorted(self.answers) if not self.complete(p)]
+
     def answers_by_item(self) -> dict[str, frozenset[int]]:
         form = self.attempt.form.items
         return {form[p].item_id: chosen for p, chosen in self.answers.items()}
@@ -208,7 +217,7 @@ def answer_step(
         raise AttemptError(
             f"question {position + 1} asks for {item.choose} option(s); {len(chosen)} chosen"
         )
-    if state.attempt.mode is Mode.PRACTICE and position in state.answers:
+    if state.attempt.mode is Mode.PRACTICE and state.complete(position):
         raise AttemptError(
             f"question {position + 1} is answered and its feedback shown; it is final"
         )

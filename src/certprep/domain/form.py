@@ -26,6 +26,9 @@ class FormItem:
     scored: bool
     #: option_order[displayed position] = authored option index
     option_order: tuple[int, ...]
+    #: how many options the question asks for (a choice of fewer is saved but incomplete);
+    #: forms stored before this was recorded say 0: any choice counts as complete there
+    choose: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,12 @@ def assemble_exam(
 
 def _form_item(rng: random.Random, bp: Blueprint, item: Item, scored: bool) -> FormItem:
     return FormItem(
-        item.id, bp.domain_of_task[item.task], item.task, scored, _shuffled_options(rng, item)
+        item.id,
+        bp.domain_of_task[item.task],
+        item.task,
+        scored,
+        _shuffled_options(rng, item),
+        item.choose,
     )
 
 

@@ -300,7 +300,7 @@ class ExamService(AttemptStore):
         the question is answered."""
         if not state.is_open:
             return True
-        return state.attempt.mode is Mode.PRACTICE and position in state.answers
+        return state.attempt.mode is Mode.PRACTICE and state.complete(position)
 
     def is_correct(self, state: AttemptState, position: int) -> bool:
         item = self.bank.items[state.attempt.form.items[position].item_id]

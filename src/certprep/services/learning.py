@@ -69,6 +69,8 @@ def outcomes_of(
         item_id = attempt.form.items[step.position].item_id
         flagged = step.position in after.flags
         if step.kind in (StepKind.ANSWER, StepKind.CHANGE):
+            if not after.complete(step.position):
+                return []  # saved, but incomplete: no feedback yet, nothing to record
             chosen = after.answers.get(step.position)
             return [
                 Outcome(item_id, is_correct(items[item_id], chosen), flagged, step.at, attempt.id)

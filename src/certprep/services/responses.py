@@ -7,8 +7,8 @@ shows every key of its form in the report. So, per learner and item:
 - an exam's response is its final answer (the last answer, change or clear), counted once the
   exam has ended; unanswered items of a finished exam give no response, but their keys have
   been shown;
-- a practice response is the first answer to the item in the session (later changes came
-  after the feedback);
+- a practice response is the final answer in the session (complete, it is final and shows the
+  key; before that it may be changed);
 - the first such response in time counts, if no key of that item was shown before it.
 """
 
@@ -67,24 +67,16 @@ def select_first(
 
 
 def _candidates(events: Iterable[AnswerEvent]) -> list[FirstResponse]:
-    """Exams: the final answer of each position of a finished exam. Practice: each position's
-    first answer (later ones came after the feedback)."""
+    """The final answer of each position: of a finished exam, and of a practice session (a
+    practice answer is final, and its key shown, once it is complete; before that it may be
+    changed, and an answer left incomplete counts as given)."""
     final: dict[tuple[str, int], tuple[AnswerEvent, tuple[int, ...] | None]] = {}
-    practice: dict[tuple[str, int], AnswerEvent] = {}
     for e in events:
-        key = (e.attempt_id, e.position)
-        if e.mode == "exam":
-            if e.finished:
-                final[key] = (e, e.choice if e.kind != "clear" else None)
-        elif e.kind == "answer" and key not in practice and e.choice:
-            practice[key] = e
-    out = [
-        FirstResponse(e.learner, e.item_id, frozenset(choice), e.at, "exam")
+        if e.mode == "exam" and not e.finished:
+            continue
+        final[(e.attempt_id, e.position)] = (e, e.choice if e.kind != "clear" else None)
+    return [
+        FirstResponse(e.learner, e.item_id, frozenset(choice), e.at, e.mode)
         for e, choice in final.values()
         if choice
     ]
-    out += [
-        FirstResponse(e.learner, e.item_id, frozenset(e.choice or ()), e.at, "practice")
-        for e in practice.values()
-    ]
-    return out

@@ -25,6 +25,7 @@ def _form_to_json(form: Form) -> list[dict[str, Any]]:
             "task": f.task,
             "scored": f.scored,
             "option_order": list(f.option_order),
+            "choose": f.choose,
         }
         for f in form.items
     ]
@@ -39,6 +40,7 @@ def _form_from_json(data: list[dict[str, Any]], seed: int) -> Form:
                 d["task"],
                 bool(d["scored"]),
                 tuple(d["option_order"]),
+                int(d.get("choose", 0)),
             )
             for d in data
         ),

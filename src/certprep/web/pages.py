@@ -211,7 +211,9 @@ async def resume(attempt_id: str, ctx: Context) -> Response:
 
 
 @router.get("/attempts/{attempt_id}/q/{number}", response_class=HTMLResponse)
-async def question(request: Request, attempt_id: str, number: int, ctx: Context) -> Response:
+async def question(
+    request: Request, attempt_id: str, number: int, ctx: Context, review: str = ""
+) -> Response:
     exams = ctx.exams
     state = await exams.state_async(attempt_id)
     if not state.is_open:
@@ -225,13 +227,21 @@ async def question(request: Request, attempt_id: str, number: int, ctx: Context)
             state=presenters.state_data(state, ctx.now()),
             number=number,
         )
+    data = presenters.state_data(state, ctx.now())
+    subset = presenters.review_subset(data, review)
     return render(
         request,
         "question.html",
         ctx,
-        state=presenters.state_data(state, ctx.now()),
+        state=data,
         q=presenters.question_data(exams, state, position),
         practice=state.attempt.mode is Mode.PRACTICE,
+        in_exam=state.attempt.mode is Mode.EXAM,
+        reviewing=review if subset is not None else "",
+        subset=subset or [],
+        review_query=f"?review={review}" if subset is not None else "",
+        prev_number=presenters.step_in(subset, number, -1, data["total"]),
+        next_number=presenters.step_in(subset, number, +1, data["total"]),
     )
 
 
@@ -240,7 +250,13 @@ async def review(request: Request, attempt_id: str, ctx: Context) -> Response:
     state = await ctx.exams.state_async(attempt_id)
     if not state.is_open:
         return RedirectResponse(f"/attempts/{attempt_id}/report", status_code=303)
-    return render(request, "review.html", ctx, state=presenters.state_data(state, ctx.now()))
+    return render(
+        request,
+        "review.html",
+        ctx,
+        state=presenters.state_data(state, ctx.now()),
+        in_exam=state.attempt.mode is Mode.EXAM,
+    )
 
 
 @router.post("/attempts/{attempt_id}/submit")

@@ -29,10 +29,39 @@ def state_data(state: AttemptState, now: datetime) -> dict[str, Any]:
         "current": state.current + 1,
         "paused": state.paused,
         "time_left_seconds": int(left.total_seconds()) if left is not None else None,
-        "answered": sorted(p + 1 for p in state.answers),
+        "answered": sorted(p + 1 for p in state.answers if state.complete(p)),
+        "incomplete": [p + 1 for p in state.incomplete()],
         "flagged": sorted(p + 1 for p in state.flags),
         "unanswered": [p + 1 for p in state.unanswered()],
     }
+
+
+REVIEW_SUBSETS = ("all", "incomplete", "flagged")
+
+
+def review_subset(state: dict[str, Any], review: str) -> list[int] | None:
+    """The question numbers a review steps through: all, the incomplete ones (unanswered or
+    with fewer options than asked, as the real exam counts them), or the flagged ones; None
+    outside a review."""
+    if review == "all":
+        return list(range(1, state["total"] + 1))
+    if review == "incomplete":
+        return sorted(state["unanswered"] + state["incomplete"])
+    if review == "flagged":
+        return list(state["flagged"])
+    return None
+
+
+def step_in(subset: list[int] | None, number: int, direction: int, total: int) -> int | None:
+    """The question before or after ``number``: within the review's subset when reviewing
+    (None past its ends), else the neighbour (None before 1 and after the last)."""
+    if subset is None:
+        n = number + direction
+        return n if 1 <= n <= total else None
+    ahead = [n for n in subset if (n - number) * direction > 0]
+    if not ahead:
+        return None
+    return min(ahead) if direction > 0 else max(ahead)
 
 
 def step_data(state: AttemptState, position: int, now: datetime) -> dict[str, Any]:
@@ -43,6 +72,7 @@ def step_data(state: AttemptState, position: int, now: datetime) -> dict[str, An
         "status": state.status.value,
         "number": position + 1,
         "answered": position in state.answers,
+        "complete": state.complete(position),
         "flagged": position in state.flags,
         "answered_count": len(state.answers),
         "time_left_seconds": int(left.total_seconds()) if left is not None else None,

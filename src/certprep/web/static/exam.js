@@ -18,29 +18,67 @@
     status.classList.toggle("error", Boolean(isError));
   }
 
+  class Retry extends Error {} // the server did not take it for now: try again
+  class Refused extends Error {} // the server refused it: trying again would not help
+
   async function call(method, path, body) {
-    const response = await fetch(`/api/attempts/${attempt}${path}`, {
-      method,
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-      keepalive: method !== "GET", // a save outlives the page if the learner moves on at once
-    });
+    let response;
+    try {
+      response = await fetch(`/api/attempts/${attempt}${path}`, {
+        method,
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+        keepalive: method !== "GET", // a save outlives the page if the learner moves on at once
+      });
+    } catch (e) {
+      throw new Retry("the server cannot be reached");
+    }
     const data = await response.json().catch(() => ({}));
     if (response.status === 409 && data.code === "time_up") {
       window.location.assign(reportUrl);
-      throw new Error("time is up");
+      throw new Refused("time is up");
     }
+    if (response.status >= 500 || response.status === 429) throw new Retry(String(response.status));
     if (!response.ok) {
       say(data.detail || `Not saved (${response.status})`, true);
-      throw new Error(data.detail || String(response.status));
+      throw new Refused(data.detail || String(response.status));
     }
     return data;
   }
 
+  // -- saving you can trust: every change is retried until the server has it ---------------
+  // One queue of writes; a write that fails for a passing reason (no network, server down)
+  // is retried with back-off, and the page says so at once. Leaving the page waits for it.
+  let queue = Promise.resolve();
+  let unsaved = 0;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function write(method, path, body, done) {
+    unsaved += 1;
+    queue = queue.then(async () => {
+      for (let delay = 1000; ; delay = Math.min(delay * 2, 30000)) {
+        try {
+          const data = await call(method, path, body);
+          unsaved -= 1;
+          done(data);
+          return;
+        } catch (e) {
+          if (e instanceof Refused) { unsaved -= 1; return; }
+          say("Not saved — retrying", true);
+          await sleep(delay);
+        }
+      }
+    });
+    return queue;
+  }
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved > 0) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   // -- where the learner is: recorded by a POST, since loading a page changes nothing ------
   if (Number(root.dataset.current || 0) !== number) {
-    call("POST", `/visit/${number}`).catch(() => { /* shown by call() */ });
+    call("POST", `/visit/${number}`).catch(() => { /* where the learner was: not worth a retry */ });
   }
 
   // -- the countdown follows the server ---------------------------------------------------
@@ -80,34 +118,35 @@
   function markNavigator(result) {
     const link = document.querySelector(`.nav-q[data-n="${result.number}"]`);
     if (!link) return;
-    link.classList.toggle("answered", result.answered);
+    const state = result.complete ? "answered" : result.answered ? "incomplete" : "unanswered";
+    ["answered", "incomplete", "unanswered"].forEach((c) => link.classList.toggle(c, c === state));
     link.classList.toggle("flagged", result.flagged);
     link.setAttribute("aria-label",
-      `Question ${result.number}, ${result.answered ? "answered" : "unanswered"}${result.flagged ? ", flagged" : ""}`);
+      `Question ${result.number}, ${state}${result.flagged ? ", flagged" : ""}`);
   }
 
-  let pending = Promise.resolve();
-  let saves = 0;
   function saveAnswer() {
     const letters = chosen();
-    const mine = ++saves;
     say("Saving…");
-    pending = pending.then(async () => {
-      const state = letters.length
-        ? (await call("PUT", `/questions/${number}/answer`, { choice: letters })).state
-        : await call("DELETE", `/questions/${number}/answer`);
+    const done = (data) => {
+      const state = data.state || data;
       markNavigator(state);
-      if (mine === saves) say("Saved"); // only once the last change is saved
-    }).catch(() => {});
-    return pending;
+      if (unsaved > 0) return; // a later change is still on its way
+      if (state.answered && !state.complete) say(`Saved, but incomplete: choose ${choose}.`);
+      else say("Saved");
+    };
+    return letters.length
+      ? write("PUT", `/questions/${number}/answer`, { choice: letters }, done)
+      : write("DELETE", `/questions/${number}/answer`, undefined, done);
   }
 
-  // moving to another page waits for the answer being saved
+  // moving to another page waits until every answer and flag is saved
   root.addEventListener("click", (event) => {
     const link = event.target.closest("a[href]");
     if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    pending.then(() => window.location.assign(link.href));
+    if (unsaved > 0) say("Not saved yet — it moves on once the answer is saved", true);
+    queue.then(() => window.location.assign(link.href));
   });
 
   function showFeedback(feedback) {
@@ -196,32 +235,30 @@
   if (check) {
     check.addEventListener("click", async () => {
       const letters = chosen();
-      if (letters.length !== choose) {
+      if (letters.length === 0) {
         say(choose === 1 ? "Choose an option first." : `Choose ${choose === 2 ? "two" : "three"} options first.`, true);
         return;
       }
-      try {
-        const data = await call("PUT", `/questions/${number}/answer`, { choice: letters });
+      write("PUT", `/questions/${number}/answer`, { choice: letters }, (data) => {
         markNavigator(data.state);
-        say("");
-        if (data.feedback) showFeedback(data.feedback);
-      } catch (e) { /* shown by call() */ }
+        if (data.feedback) { say(""); showFeedback(data.feedback); }
+        else say(`Saved, but incomplete: choose ${choose === 2 ? "two" : "three"} to see the answer.`, true);
+      });
     });
   }
 
   // -- flag and strike-through ----------------------------------------------------------------
   const flag = document.getElementById("flag");
-  async function toggleFlag() {
+  function toggleFlag() {
     if (!flag) return;
     const on = flag.getAttribute("aria-pressed") !== "true";
-    try {
-      const state = await call("PUT", `/questions/${number}/flag`, { flagged: on });
-      flag.setAttribute("aria-pressed", String(on));
-      flag.classList.toggle("flagged", on);
-      flag.textContent = on ? "Flagged for review" : "Flag for review";
+    flag.setAttribute("aria-pressed", String(on));
+    flag.classList.toggle("flagged", on);
+    flag.textContent = on ? "Flagged for review" : "Flag for review";
+    write("PUT", `/questions/${number}/flag`, { flagged: on }, (state) => {
       markNavigator(state);
-      say(on ? "Flagged" : "Flag removed");
-    } catch (e) { /* shown by call() */ }
+      if (unsaved === 0) say(on ? "Flagged" : "Flag removed");
+    });
   }
   if (flag) flag.addEventListener("click", toggleFlag);
 
