@@ -95,7 +95,9 @@ def _commands() -> list[str]:
         names.append(command.name or command.callback.__name__)  # type: ignore[union-attr]
     for group in app.registered_groups:
         for command in group.typer_instance.registered_commands:  # type: ignore[union-attr]
-            names.append(f"{group.name} {command.name}")
+            name = command.name or command.callback.__name__.replace("_", "-")  # type: ignore[union-attr]
+            prefix = group.name if isinstance(group.name, str) else ""  # merged: top level
+            names.append(f"{prefix} {name}".strip())
     return names
 
 

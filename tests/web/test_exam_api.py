@@ -156,10 +156,15 @@ def test_practice_checks_the_answer_at_once(browser: Browser) -> None:
         "/practice", {"area": "d3", "count": "3", "source": "all"}, follow_redirects=False
     )
     attempt = r.headers["location"].split("/")[2]
-    r = browser.api("PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": ["A"]})
+    choose = browser.api("GET", f"/api/attempts/{attempt}/questions/1").json()["choose"]
+    r = browser.api(
+        "PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": list("ABC"[:choose])}
+    )
     feedback = r.json()["feedback"]
     assert feedback is not None and feedback["references"] and len(feedback["options"]) >= 4
-    again = browser.api("PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": ["B"]})
+    again = browser.api(
+        "PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": list("BCD"[:choose])}
+    )
     assert again.status_code == 409 and "final" in again.json()["detail"]
 
 

@@ -7,13 +7,12 @@ from typing import Annotated
 
 import typer
 
-from certprep.cli.app import app, console, runtime, user_errors
+from certprep.cli.common import console, runtime, user_errors
 
 account_app = typer.Typer(
     help="Learner accounts of a shared server (CERTPREP_MULTI_USER=1): administrator's settings.",
     no_args_is_help=True,
 )
-app.add_typer(account_app, name="account")
 
 
 @account_app.command("accommodation")

@@ -10,19 +10,21 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from certprep.cli.app import app, bank_app, console, runtime, user_errors
+from certprep.cli.bank_cmds import bank_app
+from certprep.cli.common import console, runtime, user_errors
+
+commands = typer.Typer()
 
 items_app = typer.Typer(
     help="Item statistics and learners' reports, for authors.", no_args_is_help=True
 )
-app.add_typer(items_app, name="items")
 parameters_app = typer.Typer(
     help="Move calibrated item parameters between installations.", no_args_is_help=True
 )
 bank_app.add_typer(parameters_app, name="parameters")
 
 
-@app.command()
+@commands.command()
 @user_errors
 def calibrate(
     ctx: typer.Context,
@@ -34,8 +36,10 @@ def calibrate(
         typer.Option("--pretest", help="Calibrate pretest items on the live scale instead."),
     ] = False,
 ) -> None:
-    """Fit item parameters to every learner's first responses (marginal maximum likelihood),
-    linked to the items' previous scale, and store them with their errors."""
+    """Fit item parameters to every learner's first responses, and store them.
+
+    Marginal maximum likelihood, linked to the items' previous scale; each parameter is stored
+    with its standard error."""
     from certprep.errors import CertprepError
     from certprep.services.calibration import CalibrationService
 
@@ -212,7 +216,7 @@ def items_resolve(
     console().print(f"Report {r.id} on {r.item_id} is {r.state}.")
 
 
-@app.command("report-item")
+@commands.command("report-item")
 @user_errors
 def report_item(
     ctx: typer.Context,

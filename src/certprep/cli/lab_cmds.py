@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from certprep.cli.app import app, console, runtime, user_errors
+from certprep.cli.common import console, runtime, user_errors
 
 if TYPE_CHECKING:
     from certprep.services.labs import LabService
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 lab_app = typer.Typer(
     help="Hands-on labs: write a real artifact, graded offline.", no_args_is_help=True
 )
-app.add_typer(lab_app, name="lab")
 
 
 def _labs(ctx: typer.Context) -> LabService:

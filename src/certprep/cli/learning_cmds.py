@@ -9,12 +9,15 @@ from typing import Annotated
 
 import typer
 
-from certprep.cli.app import _run_and_report, app, console, runtime, user_errors
 from certprep.cli.bank_render import shorten
+from certprep.cli.common import console, runtime, user_errors
+from certprep.cli.session_cmds import run_and_report
 from certprep.domain.study_plan import Readiness
 
+commands = typer.Typer()
 
-@app.command()
+
+@commands.command()
 @user_errors
 def review(
     ctx: typer.Context,
@@ -46,10 +49,10 @@ def review(
     out.print(
         f"Review: {len(state.attempt.form)} of {len(due)} due item(s). Attempt {state.attempt.id}."
     )
-    _run_and_report(rt, out, state, review=False)
+    run_and_report(rt, out, state, review=False)
 
 
-@app.command()
+@commands.command()
 @user_errors
 def mastery(
     ctx: typer.Context,
@@ -126,7 +129,7 @@ def mastery(
     )
 
 
-@app.command()
+@commands.command()
 @user_errors
 def plan(
     ctx: typer.Context,
@@ -180,7 +183,7 @@ def plan(
         out.print(f" {d.day:%a %Y-%m-%d}: {'; '.join(parts) or 'rest'}")
 
 
-@app.command("exam-log")
+@commands.command("exam-log")
 @user_errors
 def exam_log(
     ctx: typer.Context,
@@ -238,14 +241,16 @@ def pass_text(ready: Readiness) -> str:
     )
 
 
-@app.command()
+@commands.command()
 @user_errors
 def readiness(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Your estimated chance of passing the real exam, with its uncertainty, and whether to
-    book it."""
+    """Your estimated chance of passing the real exam, and whether to book it.
+
+    The chance comes with its uncertainty (an 80% interval), or says why there is not enough
+    evidence yet."""
     rt = runtime(ctx)
     estimate = rt.learning.pass_estimate()
     ready = rt.learning.readiness(estimate)

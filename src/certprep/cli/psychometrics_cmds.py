@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from certprep.cli.app import USER_ERROR, app, console, user_errors
+from certprep.cli.common import USER_ERROR, console, user_errors
 
 
 def _fail(message: str) -> typer.Exit:
@@ -16,7 +16,10 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(USER_ERROR)
 
 
-@app.command()
+commands = typer.Typer()
+
+
+@commands.command()
 @user_errors
 def simulate(
     examinees: Annotated[
@@ -34,9 +37,10 @@ def simulate(
         Path | None, typer.Option("--plot", help="Write the reliability plot of P(pass) as PNG.")
     ] = None,
 ) -> None:
-    """Simulate examinees and items with known parameters and run them through certprep's
-    calibration, standard setting, form assembly, scoring and P(pass): recovery (RMSE),
-    classification accuracy and consistency, and calibration of P(pass) (ECE)."""
+    """Check the psychometrics on simulated examinees whose true abilities are known.
+
+    Runs certprep's calibration, standard setting, form assembly, scoring and P(pass) on them:
+    recovery (RMSE), classification accuracy and consistency, and calibration of P(pass) (ECE)."""
     import os
     import time
 
