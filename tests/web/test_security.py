@@ -56,8 +56,15 @@ def test_practice_keys_arrive_only_with_the_answer(browser: Browser, runtime: Ru
     for n in (1, 2):
         for secret in secrets_of(runtime, attempt, n):
             assert secret not in before
+    choose = runtime.bank.items[runtime.exams.state(attempt).attempt.form.items[0].item_id].choose
+    if choose > 1:  # a partial choice is not final: still no key
+        partial = browser.api(
+            "PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": ["A"]}
+        )
+        assert partial.json()["feedback"] is None
+        assert all(s not in received(browser, attempt, 1) for s in secrets_of(runtime, attempt, 1))
     answered = browser.api(
-        "PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": ["A"]}
+        "PUT", f"/api/attempts/{attempt}/questions/1/answer", {"choice": list("ABC"[:choose])}
     ).json()
     assert answered["feedback"]["explanation"] == secrets_of(runtime, attempt, 1)[-1]
     for secret in secrets_of(runtime, attempt, 2):  # the next question is still closed
