@@ -32,19 +32,24 @@ def test_concurrent_answers_are_all_committed_in_order(
     sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
 ) -> None:
     svc = worker(sessions, bank, clock)
-    attempts = [svc.start_exam(seed=n).attempt.id for n in range(8)]
+    # eight learners (one full exam each) served by one process: one cache, one writer
+    learners = [
+        ExamService(sessions, bank, clock, f"learner-{n}", cache=svc.cache, writer=svc.writer)
+        for n in range(8)
+    ]
+    attempts = [one.start_exam(seed=n).attempt.id for n, one in enumerate(learners)]
 
-    async def learner(attempt_id: str) -> None:
+    async def learner(one: ExamService, attempt_id: str) -> None:
         for position in range(20):
-            await svc.run_async(attempt_id, svc.answer_command(position, [0]))
+            await one.run_async(attempt_id, one.answer_command(position, [0]))
 
     async def main() -> None:
-        await asyncio.gather(*(learner(a) for a in attempts))
+        await asyncio.gather(*(learner(o, a) for o, a in zip(learners, attempts, strict=True)))
 
     run(main())
     assert svc.writer.steps == 160 and svc.writer.batches < 160  # they were grouped
-    for attempt_id in attempts:
-        fresh = worker(sessions, bank, clock).state(attempt_id)
+    for n, attempt_id in enumerate(attempts):
+        fresh = ExamService(sessions, bank, clock, f"learner-{n}").state(attempt_id)
         assert sorted(fresh.answers) == list(range(20)) and fresh.last_seq == 20
 
 

@@ -35,6 +35,16 @@ def key_letters(rt: Runtime, seed: int = SEED) -> list[str]:
     return out
 
 
+def wrong(key: str) -> str:
+    """Letters as many as the key's, but not the key: a complete, wrong answer."""
+    letters = "ABCD" if len(key) == 1 else "ABCDE" if len(key) == 2 else "ABCDEF"
+    for start in range(len(letters)):
+        guess = "".join(sorted((letters[start:] + letters[:start])[: len(key)]))
+        if guess != key:
+            return guess
+    raise AssertionError(key)
+
+
 def invoke(rt: Runtime, args: list[str], text: str) -> str:
     from certprep.cli.app import app
 
@@ -51,7 +61,7 @@ def report_lines(output: str) -> list[str]:
 
 def test_a_full_exam_answered_through_the_cli(runtime: Runtime) -> None:
     keys = key_letters(runtime)
-    answers = [k if n % 4 else "d" for n, k in enumerate(keys)]  # every fourth one wrong (or lucky)
+    answers = [k if n % 4 else wrong(k) for n, k in enumerate(keys)]  # every fourth one wrong
     text = "\n".join(answers[:10]) + "\nm\n" + "\n".join(answers[10:]) + "\nr\ns\ny\n"
     output = invoke(runtime, ["exam", "--seed", str(SEED)], text)
     assert "Question 75 of 75" in output
@@ -72,7 +82,7 @@ def test_the_same_answers_on_a_resumed_attempt_give_the_same_report(
     tmp_path: Path, runtime: Runtime
 ) -> None:
     keys = key_letters(runtime)
-    answers = [k if n % 3 else "a" for n, k in enumerate(keys)]
+    answers = [k if n % 3 else wrong(k) for n, k in enumerate(keys)]
     straight = invoke(runtime, ["exam", "--seed", str(SEED)], "\n".join(answers) + "\ns\ny\n")
 
     other = Runtime(FIXTURE_BANK, f"sqlite:///{tmp_path / 'other.db'}", FixedClock(), "local")
@@ -104,13 +114,25 @@ def test_accommodation_adds_thirty_minutes(runtime: Runtime) -> None:
     assert "210 minutes" in output and "Time left 3:30:00" in output
 
 
-def test_practice_gives_feedback_after_each_answer(runtime: Runtime) -> None:
-    output = invoke(
-        runtime, ["practice", "--domain", "3", "--count", "3", "--seed", "2"], "a\n\nb\n\nc\n\ny\n"
+def practice_items(rt: Runtime, domain: int, n: int) -> list[str]:
+    """``n`` live items of a domain, single and multiple response mixed."""
+    tasks = {t.id for d in rt.bank.blueprint.domains if d.id == domain for t in d.tasks}
+    items = sorted(
+        (i for i in rt.bank.items.values() if i.task in tasks and i.status.value == "live"),
+        key=lambda i: (i.choose == 1, i.id),
     )
+    return [i.id for i in items[:n]]
+
+
+def test_practice_gives_feedback_after_each_answer(runtime: Runtime) -> None:
+    ids = practice_items(runtime, 3, 3)
+    args = ["practice", *[a for i in ids for a in ("--item", i)]]
+    text = "".join("ABC"[: runtime.bank.items[i].choose] + "\n\n" for i in ids) + "y\n"
+    output = invoke(runtime, args, text)
     assert output.count("Feedback") == 3
     assert "Practice finished:" in output and "of 3 right" in output
     assert "https://docs.aws.amazon.com/" in output
+    assert "Scaled score" not in output and "What to do next" in output
 
 
 def test_killing_the_process_mid_exam_loses_nothing(tmp_path: Path, runtime: Runtime) -> None:

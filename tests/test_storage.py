@@ -14,7 +14,7 @@ from certprep.clock import FixedClock
 from certprep.domain.attempt import Mode, Status, Step, StepKind, TimeUp
 from certprep.domain.form import PracticeFilter
 from certprep.errors import NotFound
-from certprep.services.exams import ExamService
+from certprep.services.exams import ExamInProgress, ExamService
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.database import make_engine, migrate
 
@@ -113,7 +113,9 @@ def test_seen_items_are_avoided_in_the_next_form(
     sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
 ) -> None:
     svc = ExamService(sessions, bank, clock)
-    first = {f.item_id for f in svc.start_exam(seed=1).attempt.form.items}
+    exam = svc.start_exam(seed=1)
+    first = {f.item_id for f in exam.attempt.form.items}
+    svc.submit(exam.attempt.id)  # one full exam at a time
     second = {f.item_id for f in svc.start_exam(seed=1).attempt.form.items}
     assert len(first & second) <= 2 * 75 - len(bank.items)
 
@@ -147,3 +149,15 @@ def test_two_processes_with_their_own_caches_never_serve_a_stale_state(
     worker_a.answer(attempt_id, 2, [0])  # a was behind b by one step: no conflict, no loss
     final = ExamService(sessions, bank, clock).state(attempt_id)
     assert set(final.answers) == {0, 1, 2} and final.last_seq == 4
+
+
+def test_one_full_exam_at_a_time(
+    sessions: sessionmaker[Session], bank: Bank, clock: FixedClock
+) -> None:
+    svc = ExamService(sessions, bank, clock)
+    first = svc.start_exam(seed=1)
+    with pytest.raises(ExamInProgress) as refused:
+        svc.start_exam(seed=2)
+    assert refused.value.attempt_id == first.attempt.id
+    clock.advance(minutes=181)  # its time ran out: it is over, so another may start
+    assert svc.start_exam(seed=2).attempt.id != first.attempt.id

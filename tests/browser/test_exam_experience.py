@@ -70,3 +70,19 @@ def test_a_failed_save_says_so_retries_and_holds_the_learner(page: Any, server: 
     page.wait_for_url(re.compile(r"/q/2$"), timeout=15000)
     page.goto(page.url.replace("/q/2", "/q/1"))
     expect(page.locator("#opt-A")).to_be_checked()
+
+
+def test_the_score_report_fits_a_phone(page: Any, server: Server) -> None:
+    page.goto(server.url)
+    page.click("#start-exam")
+    page.wait_for_url(re.compile(r"/q/1$"))
+    page.goto(page.url.replace("/q/1", "/review"))
+    page.check("#confirm-end")
+    page.click("#end-exam")
+    page.wait_for_url(re.compile(r"/report$"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("table.domains")).to_be_visible()
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    table = page.evaluate("document.querySelector('table.domains').getBoundingClientRect().right")
+    assert wide <= 390 and table <= 390, (wide, table)

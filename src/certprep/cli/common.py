@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,12 +51,3 @@ def user_errors(func: F) -> F:
             raise typer.Exit(USER_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def read_line(prompt: str) -> str:
-    sys.stdout.write(prompt)
-    sys.stdout.flush()
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\n")

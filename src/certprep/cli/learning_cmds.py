@@ -11,7 +11,7 @@ import typer
 
 from certprep.cli.bank_render import shorten
 from certprep.cli.common import console, runtime, user_errors
-from certprep.cli.session_cmds import run_and_report
+from certprep.cli.session_cmds import describe_open, run_and_report
 from certprep.domain.study_plan import Readiness
 
 commands = typer.Typer()
@@ -33,6 +33,14 @@ def review(
         with out.status("Optimising your review schedule from your history..."):
             used, _ = rt.learning.optimize()
         out.print(f"Your schedule now follows FSRS parameters fitted to your {used} reviews.")
+    from certprep.domain.attempt import Mode, Purpose
+
+    open_review = rt.exams.open_attempt(Mode.PRACTICE, Purpose.REVIEW)
+    if open_review is not None:  # one review session at a time: continue it
+        state = rt.exams.state(open_review)
+        out.print(f"Resuming your review session: {describe_open(rt, open_review)}.")
+        run_and_report(rt, out, state, review=False)
+        return
     due = rt.learning.due_items()
     if not due:
         upcoming = sorted(rt.learning.reviews_by_day().items())
@@ -45,7 +53,7 @@ def review(
                 "on a spaced schedule. Start with [bold]certprep practice[/] or [bold]certprep exam[/]."
             )
         return
-    state = rt.exams.start_selected(due[:count])
+    state = rt.exams.start_selected(due[:count], purpose=Purpose.REVIEW)
     out.print(
         f"Review: {len(state.attempt.form)} of {len(due)} due item(s). Attempt {state.attempt.id}."
     )
@@ -117,15 +125,18 @@ def mastery(
     out.print(table)
     out.print("[bold]What to study next[/] (most exam score to gain first):")
     for n, s in enumerate(ranked[:5], start=1):
-        items = (
-            ", ".join(rt.learning.suggested_items(s.task, 3)) or "all seen; review what you missed"
-        )
-        out.print(
-            f" {n}. Task {s.task} {shorten(s.title, 60)} — mastery {s.mastery.mastery:.0%}; "
-            f"try: {items}"
-        )
+        suggested = rt.learning.suggested_items(s.task, 3)
+        out.print(f" {n}. Task {s.task} {shorten(s.title, 60)} — mastery {s.mastery.mastery:.0%}")
+        if suggested:
+            out.print(
+                "    certprep practice " + " ".join(f"--item {i}" for i in suggested),
+                markup=False,
+                soft_wrap=True,  # one line, to copy
+            )
+        else:
+            out.print("    all seen: certprep review brings back what you missed", markup=False)
     out.print(
-        "Drill them with [bold]certprep practice --adaptive[/] or [bold]certprep practice --task T[/]."
+        "Or drill with [bold]certprep practice --adaptive[/] or [bold]certprep practice --task T[/]."
     )
 
 

@@ -1,4 +1,5 @@
-"""Rich renderings of questions, feedback, score reports, reviews and history."""
+"""Rich renderings of a session in the terminal: the question, practice feedback and the
+review grid. (Reports and history are in report_render.)"""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
+
+from certprep.text import reflow
 
 if TYPE_CHECKING:
     from certprep.domain.attempt import AttemptState
-    from certprep.domain.blueprint import Blueprint
-    from certprep.services.exams import Question, Report, ReviewEntry
-    from certprep.storage.tables import AttemptRow
+    from certprep.services.exams import Question
 
 CHOOSE = {1: "Choose one.", 2: "Choose two.", 3: "Choose three."}
 
@@ -34,7 +34,7 @@ def question(console: Console, q: Question, left: timedelta | None, title: str) 
     header = f"{title} · Question {q.position + 1} of {q.total} · Time left {clock(left)}"
     if q.flagged:
         header += " · [bold yellow]Flagged for review[/]"
-    body = Text(q.item.stem.strip() + "\n")
+    body = Text(reflow(q.item.stem) + "\n")
     for n, text in enumerate(q.options):
         mark = "●" if n in q.chosen else "○"
         body.append(f"\n {mark} {chr(65 + n)}. ", style="bold" if n in q.chosen else "")
@@ -61,122 +61,52 @@ def feedback(console: Console, q: Question, correct: bool) -> None:
         lines.append(
             Text(f"{tag} {chr(65 + d)}. {option.why}", style="green" if option.correct else "")
         )
-    lines += ["", Text(q.item.explanation.strip(), style="italic"), ""]
+    lines += ["", Text(reflow(q.item.explanation), style="italic"), ""]
     lines += [Text(f"  {ref}", style="cyan") for ref in q.item.references]
     console.print(Panel(Group(*lines), title="Feedback", title_align="left"))
 
 
-def review_screen(console: Console, state: AttemptState) -> None:
+GRID_COLUMNS = 13  # 13 cells of 6 columns: 78 columns, 6 rows for a 75-question exam
+_MARK = {"answered": ("✓", "green"), "incomplete": ("◐", "yellow"), "unanswered": ("·", "red")}
+
+
+def status_of(state: AttemptState, position: int) -> str:
+    if state.complete(position):
+        return "answered"
+    return "incomplete" if position in state.answers else "unanswered"
+
+
+def review_grid(console: Console, state: AttemptState) -> None:
+    """The review screen: every question in a grid that fits 80×24, then the lists."""
+    total = len(state.attempt.form)
+    lines = Text()
+    for start in range(0, total, GRID_COLUMNS):
+        for p in range(start, min(start + GRID_COLUMNS, total)):
+            mark, style = _MARK[status_of(state, p)]
+            flag = "⚑" if p in state.flags else " "
+            lines.append(f"{p + 1:>3}", style="bold" if p == state.current else "")
+            lines.append(mark, style=style)
+            lines.append(flag + " ", style="yellow")
+        lines.append("\n")
+    console.print(Panel(lines, title="Review", title_align="left", expand=False))
+    console.print("✓ answered  ◐ incomplete (fewer options than asked)  · unanswered  ⚑ flagged")
+    incomplete = state.incomplete()
     unanswered = state.unanswered()
     flagged = sorted(state.flags)
-    table = Table(title="Review", show_lines=False)
-    table.add_column("Question", justify="right")
-    table.add_column("Status")
-    for p in range(len(state.attempt.form)):
-        status = "answered" if p in state.answers else "[red]unanswered[/]"
-        if p in state.flags:
-            status += " · [yellow]flagged[/]"
-        table.add_row(str(p + 1), status)
-    console.print(table)
+    answered = total - len(incomplete) - len(unanswered)
     console.print(
-        f"{len(state.answers)} answered, {len(unanswered)} unanswered "
-        f"({_numbers(unanswered)}), {len(flagged)} flagged ({_numbers(flagged)})."
+        f"{answered} answered, {len(incomplete)} incomplete ({_numbers(incomplete)}), "
+        f"{len(unanswered)} unanswered ({_numbers(unanswered)}), "
+        f"{len(flagged)} flagged ({_numbers(flagged)})."
+    )
+    console.print(
+        "Type a number to go there; [bold]ri[/] steps through the incomplete and unanswered, "
+        "[bold]rf[/] through the flagged, [bold]ra[/] through all."
     )
 
 
 def _numbers(positions: list[int]) -> str:
     return (
-        ", ".join(str(p + 1) for p in positions[:30]) + (" ..." if len(positions) > 30 else "")
+        ", ".join(str(p + 1) for p in positions[:20]) + (" ..." if len(positions) > 20 else "")
         or "none"
     )
-
-
-def score_report(console: Console, report: Report, blueprint: Blueprint) -> None:
-    s = report.score
-    verdict = "[bold green]PASS[/]" if s.passed else "[bold red]FAIL[/]"
-    console.print(
-        Panel(
-            f"Scaled score: [bold]{s.scaled}[/] ({blueprint.exam.scale.min}-{blueprint.exam.scale.max}; "
-            f"passing {s.passing_score})   Result: {verdict}\n"
-            f"Scored questions right: {s.correct} of {s.total}",
-            title=f"{blueprint.exam.code} score report · attempt {report.attempt.id}",
-            title_align="left",
-        )
-    )
-    table = Table(show_header=True)
-    table.add_column("Domain")
-    table.add_column("Weight", justify="right")
-    table.add_column("Right", justify="right")
-    table.add_column("Performance")
-    for d in s.domains:
-        bar = "█" * round(d.percent / 10) + "░" * (10 - round(d.percent / 10))
-        style = "green" if d.status.startswith("Meets") else "red"
-        table.add_row(
-            f"{d.domain}. {d.name}",
-            f"{d.weight:g}%",
-            f"{d.correct}/{d.total} {bar}",
-            f"[{style}]{d.status}[/]",
-        )
-    console.print(table)
-    console.print(
-        "Only the overall score decides the result (compensatory scoring). A domain meets "
-        "competencies when you got at least as many right as a just-passing candidate would."
-    )
-
-
-def review_entry(console: Console, entry: ReviewEntry) -> None:
-    order = entry.form_item.option_order
-    chosen = [d for d, a in enumerate(order) if entry.chosen and a in entry.chosen]
-    key = [d for d, a in enumerate(order) if entry.item.options[a].correct]
-    verdict = "[green]right[/]" if entry.correct else "[red]wrong[/]"
-    if entry.chosen is None:
-        verdict = "[red]unanswered[/]"
-    flag = " · flagged" if entry.flagged else ""
-    lines: list[Text | str] = [Text(entry.item.stem.strip()), ""]
-    for d, a in enumerate(order):
-        option = entry.item.options[a]
-        lines.append(
-            Text(f"{'✔' if option.correct else '✘'} {chr(65 + d)}. {option.text}", style="bold")
-        )
-        lines.append(Text(f"     {option.why}"))
-    lines += ["", Text(entry.item.explanation.strip(), style="italic")]
-    lines += [Text(f"  {ref}", style="cyan") for ref in entry.item.references]
-    console.print(
-        Panel(
-            Group(*lines),
-            title=f"Question {entry.position + 1} · {entry.item.id} · task {entry.item.task} · "
-            f"your answer {letters(chosen)} · key {letters(key)} · {verdict}{flag}",
-            title_align="left",
-        )
-    )
-
-
-def history(console: Console, rows: list[AttemptRow]) -> None:
-    if not rows:
-        console.print(
-            "No attempts yet. Start one with [bold]certprep exam[/] or [bold]certprep practice[/]."
-        )
-        return
-    table = Table(title="Attempts")
-    for col in ("Attempt", "Mode", "Started (UTC)", "Questions", "Status", "Score", "Result"):
-        table.add_column(col)
-    for row in rows:
-        result = row.result or {}
-        scaled = str(result.get("scaled", "")) if row.mode == "exam" else ""
-        outcome = ""
-        if result:
-            outcome = (
-                ("pass" if result.get("passed") else "fail")
-                if row.mode == "exam"
-                else (f"{result.get('correct')}/{result.get('total')} right")
-            )
-        table.add_row(
-            row.id,
-            row.mode,
-            row.started_at.strftime("%Y-%m-%d %H:%M"),
-            str(len(row.form)),
-            row.status.replace("_", " "),
-            scaled,
-            outcome,
-        )
-    console.print(table)

@@ -22,6 +22,24 @@ class Mode(StrEnum):
     PRACTICE = "practice"
 
 
+class Purpose(StrEnum):
+    """What a session is for: it decides how it is resumed, labelled and reported."""
+
+    EXAM = "exam"  # a full simulated exam (Mode.EXAM)
+    PRACTICE = "practice"  # questions the learner chose, with feedback
+    REVIEW = "review"  # the items due for review
+    DRILL = "drill"  # adaptive: items near the learner's ability in weak areas
+
+
+#: what a learner calls each kind of session, by Purpose value
+PURPOSE_NAMES = {
+    "exam": "full exam",
+    "practice": "practice",
+    "review": "review session",
+    "drill": "adaptive drill",
+}
+
+
 class StepKind(StrEnum):
     VISIT = "visit"
     ANSWER = "answer"
@@ -71,6 +89,13 @@ class Attempt:
     time_limit: timedelta | None
     accommodation: bool = False
     learner: str = "local"
+    #: left out, it follows the mode (sessions stored before purposes were recorded)
+    purpose: Purpose | None = None
+
+    def __post_init__(self) -> None:
+        if self.purpose is None:
+            default = Purpose.EXAM if self.mode is Mode.EXAM else Purpose.PRACTICE
+            object.__setattr__(self, "purpose", default)
 
 
 @dataclass

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from certprep.domain import attempt as rules
-from certprep.domain.attempt import Attempt, AttemptState, Mode, Status, Step
+from certprep.domain.attempt import Attempt, AttemptState, Mode, Purpose, Status, Step
 from certprep.domain.form import (
     Form,
     FormError,
@@ -23,11 +24,54 @@ from certprep.domain.history import ItemRecord
 from certprep.domain.items import Item
 from certprep.domain.practice_source import PracticeSource
 from certprep.domain.scoring import ScoreReport, is_correct, score
+from certprep.errors import CertprepError, NotFound
 from certprep.services.attempt_store import AttemptStore, Command
 from certprep.services.item_parameters import ParameterSource
 from certprep.services.learning import LearningService, load_item_records, outcomes_of
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.tables import AttemptRow
+
+
+class ExamInProgress(CertprepError):
+    """One full exam at a time, as on the real exam: finish or end the open one first."""
+
+    def __init__(self, attempt_id: str) -> None:
+        super().__init__(
+            f"you have a full exam in progress ({attempt_id}): resume it with "
+            "'certprep exam --resume', or end it, before starting another"
+        )
+        self.attempt_id = attempt_id
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """An unfinished session, as its resume button describes it."""
+
+    attempt_id: str
+    purpose: Purpose
+    started_at: datetime
+    answered: int  # complete answers
+    total: int
+    time_left: timedelta | None
+    paused: bool
+
+    def describe(self) -> str:
+        """'started 2026-12-06 10:02 UTC, 12 of 75 answered, 2:41 left'."""
+        details = [
+            f"started {self.started_at:%Y-%m-%d %H:%M} UTC",
+            f"{self.answered} of {self.total} answered",
+        ]
+        if self.paused:
+            details.append("paused")
+        elif self.time_left is not None:
+            minutes = int(self.time_left.total_seconds() // 60)
+            details.append(f"{minutes // 60}:{minutes % 60:02d} left")
+        return ", ".join(details)
+
+
+#: starting an exam checks for an open one and adds the new one under this lock, so that a
+#: double click starts one exam, not two
+_EXAM_START = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -115,14 +159,19 @@ class ExamService(AttemptStore):
         minutes = exam.minutes + (exam.accommodation_minutes if accommodation else 0)
         seed = _seed(seed)
         table = self.parameters.table()  # forms carry the most information near the cut
-        return self._start(
-            Mode.EXAM,
-            lambda seen, open_practice: assemble_exam(
-                self.index, seed, seen, open_practice, table.by_item, table.cut_theta
-            ),
-            timedelta(minutes=minutes),
-            accommodation,
-        )
+        with _EXAM_START:
+            open_exam = self.open_attempt(Mode.EXAM)
+            if open_exam is not None and self.state(open_exam).is_open:
+                raise ExamInProgress(open_exam)
+            return self._start(
+                Mode.EXAM,
+                lambda seen, open_practice: assemble_exam(
+                    self.index, seed, seen, open_practice, table.by_item, table.cut_theta
+                ),
+                timedelta(minutes=minutes),
+                accommodation,
+                Purpose.EXAM,
+            )
 
     def item_records(self) -> dict[str, ItemRecord]:
         """What this learner has seen, answered, missed and flagged, per item."""
@@ -161,10 +210,15 @@ class ExamService(AttemptStore):
             ),
             limit,
             False,
+            Purpose.PRACTICE,
         )
 
     def start_selected(
-        self, item_ids: list[str], minutes: int | None = None, seed: int | None = None
+        self,
+        item_ids: list[str],
+        minutes: int | None = None,
+        seed: int | None = None,
+        purpose: Purpose = Purpose.DRILL,
     ) -> AttemptState:
         """A practice session of exactly these items, in this order (reviews, adaptive drills)."""
         if not item_ids:
@@ -180,7 +234,7 @@ class ExamService(AttemptStore):
                 )
             return form_of(self.bank.blueprint, items, seed)
 
-        return self._start(Mode.PRACTICE, build, limit, False)
+        return self._start(Mode.PRACTICE, build, limit, False, purpose)
 
     def _start(
         self,
@@ -188,6 +242,7 @@ class ExamService(AttemptStore):
         build: Callable[[set[str], set[str]], Form],
         limit: timedelta | None,
         accommodation: bool,
+        purpose: Purpose | None = None,
     ) -> AttemptState:
         """``build(seen, blocked)``: the form, given the items the learner has seen and those
         it must not hold. An exam's items are not practised while it is open (practice shows
@@ -204,6 +259,7 @@ class ExamService(AttemptStore):
                 time_limit=limit,
                 accommodation=accommodation,
                 learner=self.learner,
+                purpose=purpose,
             )
             repo.add(attempt, self.bank.blueprint.exam.code)
         state = rules.start_state(attempt)
@@ -211,11 +267,47 @@ class ExamService(AttemptStore):
         return state
 
     # -- reading ----------------------------------------------------------------------------
-    def open_attempt(self, mode: Mode | None = None) -> str | None:
+    def open_attempt(self, mode: Mode | None = None, purpose: Purpose | None = None) -> str | None:
         with self.sessions() as session:
             return AttemptRepository(session).latest_open(
-                self.learner, mode.value if mode else None
+                self.learner, mode.value if mode else None, purpose.value if purpose else None
             )
+
+    def resolve_id(self, prefix: str) -> str:
+        """The learner's attempt whose id is ``prefix`` or starts with it (unique)."""
+        with self.sessions() as session:
+            matches = AttemptRepository(session).ids_starting(self.learner, prefix.strip())
+        if prefix in matches:
+            return prefix
+        if not matches:
+            raise NotFound(f"no attempt {prefix!r}; 'certprep history' lists yours")
+        if len(matches) > 1:
+            raise CertprepError(
+                f"{prefix!r} starts {len(matches)} attempt ids ({', '.join(sorted(matches)[:5])}"
+                f"{', ...' if len(matches) > 5 else ''}): give more of it"
+            )
+        return matches[0]
+
+    def open_sessions(self) -> list[OpenSession]:
+        """The learner's unfinished sessions, newest first, as a resume button describes them."""
+        with self.sessions() as session:
+            ids = AttemptRepository(session).open_ids(self.learner)
+        now = self.clock.now()
+        out = []
+        for attempt_id in ids:
+            state = self.state(attempt_id)
+            out.append(
+                OpenSession(
+                    attempt_id,
+                    state.attempt.purpose or Purpose.PRACTICE,
+                    state.attempt.started_at,
+                    sum(state.complete(p) for p in state.answers),
+                    len(state.attempt.form),
+                    state.time_left(now),
+                    state.paused,
+                )
+            )
+        return out
 
     def question(self, state: AttemptState, position: int) -> Question:
         form_item = state.attempt.form.items[position]
@@ -230,8 +322,25 @@ class ExamService(AttemptStore):
         )
 
     def history(self, limit: int = 50) -> list[AttemptRow]:
+        """The learner's attempts, newest first. Results stored before they carried right and
+        wrong per task statement get them here, once, from their step logs."""
         with self.sessions() as session:
-            return AttemptRepository(session).history(self.learner, limit)
+            rows = AttemptRepository(session).history(self.learner, limit)
+        missing = [r for r in rows if r.result is not None and "tasks" not in r.result]
+        if missing:
+            with self.sessions.begin() as session:
+                repo = AttemptRepository(session)
+                for row in missing:
+                    row.result = {**row.result, "tasks": self._task_results(row.id)}  # type: ignore[dict-item]
+                    repo.set_result(row.id, row.result)
+        return rows
+
+    def _task_results(self, attempt_id: str) -> dict[str, list[int]]:
+        try:
+            report = self._report(self.state(attempt_id))
+        except KeyError:  # an item that is no longer in the bank: nothing to say per task
+            return {}
+        return {task: [right, total] for task, right, total in report.score.tasks}
 
     def report(self, attempt_id: str) -> Report:
         return self.report_for(self.state(attempt_id))
@@ -363,7 +472,17 @@ def score_to_json(result: ScoreReport) -> dict[str, Any]:
             }
             for d in result.domains
         ],
+        "tasks": {task: [right, total] for task, right, total in result.tasks},
     }
 
 
-__all__ = ["ExamService", "PracticeSource", "Question", "Report", "ReviewEntry", "Status"]
+__all__ = [
+    "ExamInProgress",
+    "ExamService",
+    "OpenSession",
+    "PracticeSource",
+    "Question",
+    "Report",
+    "ReviewEntry",
+    "Status",
+]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from certprep.domain.attempt import Attempt, Mode, Step, StepKind
+from certprep.domain.attempt import Attempt, Mode, Purpose, Step, StepKind
 from certprep.domain.form import Form, FormItem
 from certprep.domain.history import LogEntry
 from certprep.storage.tables import AttemptItemRow, AttemptRow, StepRow
@@ -57,6 +57,7 @@ def _attempt(row: AttemptRow) -> Attempt:
         time_limit=timedelta(seconds=row.time_limit_s) if row.time_limit_s is not None else None,
         accommodation=row.accommodation,
         learner=row.learner,
+        purpose=Purpose(row.purpose),
     )
 
 
@@ -110,6 +111,7 @@ class AttemptRepository:
                 if attempt.time_limit
                 else None,
                 accommodation=attempt.accommodation,
+                purpose=(attempt.purpose or Purpose.PRACTICE).value,
                 form=_form_to_json(attempt.form),
                 status="in_progress",
             )
@@ -159,12 +161,41 @@ class AttemptRepository:
             row.status, row.ended_at, row.result = status, ended_at, result
             self.session.flush()
 
-    def latest_open(self, learner: str, mode: str | None = None) -> str | None:
+    def ids_starting(self, learner: str, prefix: str, limit: int = 20) -> list[str]:
+        """Ids of the learner's attempts that start with ``prefix`` (a LIKE pattern's wildcards
+        in it match only themselves)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (
+            select(AttemptRow.id)
+            .where(AttemptRow.learner == learner, AttemptRow.id.like(f"{escaped}%", escape="\\"))
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def open_ids(self, learner: str) -> list[str]:
+        return list(
+            self.session.scalars(
+                select(AttemptRow.id)
+                .where(AttemptRow.learner == learner, AttemptRow.status == "in_progress")
+                .order_by(AttemptRow.started_at.desc())
+            )
+        )
+
+    def set_result(self, attempt_id: str, result: dict[str, Any]) -> None:
+        row = self.session.get(AttemptRow, attempt_id)
+        if row is not None:
+            row.result = result
+
+    def latest_open(
+        self, learner: str, mode: str | None = None, purpose: str | None = None
+    ) -> str | None:
         query = select(AttemptRow.id).where(
             AttemptRow.learner == learner, AttemptRow.status == "in_progress"
         )
         if mode is not None:
             query = query.where(AttemptRow.mode == mode)
+        if purpose is not None:
+            query = query.where(AttemptRow.purpose == purpose)
         return self.session.scalars(query.order_by(AttemptRow.started_at.desc()).limit(1)).first()
 
     def history(self, learner: str, limit: int = 50) -> list[AttemptRow]:

@@ -57,6 +57,7 @@ class AttemptRow(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     time_limit_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
+    purpose: Mapped[str] = mapped_column(String(16), default="practice", server_default="practice")
     form: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="in_progress", index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

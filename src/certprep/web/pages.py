@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from certprep.domain.attempt import Mode
+from certprep.domain.attempt import PURPOSE_NAMES, Mode, Purpose
 from certprep.domain.form import PracticeFilter
 from certprep.services.accounts import (
     SESSION_LIFETIME,
@@ -18,7 +18,8 @@ from certprep.services.accounts import (
     ServerBusy,
     TooManyAttempts,
 )
-from certprep.services.exams import PracticeSource
+from certprep.services.exams import ExamInProgress, PracticeSource
+from certprep.services.practice_report import practice_summary
 from certprep.services.progress import progress
 from certprep.web import charts, presenters
 from certprep.web.app import HERE
@@ -119,14 +120,22 @@ def home(request: Request, ctx: Context) -> HTMLResponse:
         due=len(ctx.learning.due_items()),
         ready=ctx.learning.readiness(),
         domains=ctx.blueprint.domains,
-        open_attempts=[r for r in rows if r.status == "in_progress"],
+        open_sessions=[presenters.session_label(o) for o in ctx.exams.open_sessions()],
         recent=[r for r in rows if r.status != "in_progress"][:5],
     )
 
 
 @router.post("/exams")
-def start_exam(ctx: Context, accommodation: Annotated[str | None, Form()] = None) -> Response:
-    state = ctx.exams.start_exam(accommodation=ctx.accommodation(accommodation == "on"))
+def start_exam(
+    request: Request, ctx: Context, accommodation: Annotated[str | None, Form()] = None
+) -> Response:
+    try:
+        state = ctx.exams.start_exam(accommodation=ctx.accommodation(accommodation == "on"))
+    except ExamInProgress as exc:  # one full exam at a time: offer the open one
+        session = next(o for o in ctx.exams.open_sessions() if o.attempt_id == exc.attempt_id)
+        page = render(request, "exam_open.html", ctx, session=presenters.session_label(session))
+        page.status_code = 409
+        return page
     return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
 
 
@@ -162,10 +171,15 @@ def start_practice(
 
 @router.post("/review")
 def start_review(ctx: Context) -> Response:
+    """Resume the open review session if there is one (a second click opens no second one),
+    else start one with the items due."""
+    open_review = ctx.exams.open_attempt(Mode.PRACTICE, Purpose.REVIEW)
+    if open_review is not None:
+        return RedirectResponse(f"/attempts/{open_review}", status_code=303)
     due = ctx.learning.due_items()
     if not due:
         raise BadInput("nothing is due for review now")
-    state = ctx.exams.start_selected(due[:20])
+    state = ctx.exams.start_selected(due[:20], purpose=Purpose.REVIEW)
     return RedirectResponse(f"/attempts/{state.attempt.id}/q/1", status_code=303)
 
 
@@ -307,6 +321,10 @@ async def report(
         "report.html",
         ctx,
         r=presenters.report_data(result),
+        practice=None
+        if result.attempt.mode is Mode.EXAM
+        else practice_summary(result, ctx.blueprint),
+        due=len(ctx.learning.due_items()) if result.attempt.mode is Mode.PRACTICE else 0,
         items=shown,
         all_count=len(items),
         show=show,
@@ -333,6 +351,7 @@ def progress_page(request: Request, ctx: Context) -> HTMLResponse:
         chart=charts.score_chart(summary.exams, exam.scale.min, exam.scale.max, exam.passing_score),
         blueprint=ctx.blueprint,
         mastery=masteries,
+        session_names=PURPOSE_NAMES,
         study_next=[(s, ctx.learning.suggested_items(s.task, 3)) for s in ranked],
     )
 

@@ -9,14 +9,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from certprep.domain.attempt import AttemptState
-from certprep.services.exams import ExamService, Question, Report
+from certprep.domain.attempt import PURPOSE_NAMES, AttemptState, Purpose
+from certprep.services.exams import ExamService, OpenSession, Question, Report
+from certprep.text import reflow
 
 REVIEW_FILTERS = ("all", "incorrect", "correct", "flagged", "unanswered")
 
 
 def letter(index: int) -> str:
     return chr(65 + index)
+
+
+def session_label(session: OpenSession) -> dict[str, Any]:
+    """What a resume button says: which kind of session, started when, how far along."""
+    return {
+        "id": session.attempt_id,
+        "kind": PURPOSE_NAMES[session.purpose.value],
+        "details": session.describe(),
+    }
 
 
 def state_data(state: AttemptState, now: datetime) -> dict[str, Any]:
@@ -96,7 +106,7 @@ def feedback_data(q: Question) -> dict[str, Any]:
             }
             for d, a in enumerate(order)
         ],
-        "explanation": q.item.explanation.strip(),
+        "explanation": reflow(q.item.explanation),
         "references": list(q.item.references),
         "report_url": f"/items/{q.item.id}/report",
     }
@@ -116,7 +126,7 @@ def question_data(service: ExamService, state: AttemptState, position: int) -> d
     return {
         "number": position + 1,
         "total": q.total,
-        "stem": q.item.stem.strip(),
+        "stem": reflow(q.item.stem),
         "options": [{"letter": letter(d), "text": text} for d, text in enumerate(q.options)],
         "choose": q.item.choose,
         "chosen": [letter(d) for d in q.chosen],
@@ -130,6 +140,7 @@ def report_data(report: Report) -> dict[str, Any]:
     return {
         "id": report.attempt.id,
         "mode": report.attempt.mode.value,
+        "kind": PURPOSE_NAMES[(report.attempt.purpose or Purpose.PRACTICE).value],
         "status": report.state.status.value,
         "started_at": report.attempt.started_at.isoformat(),
         "ended_at": report.state.ended_at.isoformat() if report.state.ended_at else None,
@@ -167,7 +178,7 @@ def review_data(report: Report) -> list[dict[str, Any]]:
                 "item_id": e.item.id,
                 "domain": e.form_item.domain,
                 "task": e.item.task,
-                "stem": e.item.stem.strip(),
+                "stem": reflow(e.item.stem),
                 "chosen": chosen,
                 "key": [letter(d) for d, a in enumerate(order) if e.item.options[a].correct],
                 "correct": e.correct,
@@ -183,7 +194,7 @@ def review_data(report: Report) -> list[dict[str, Any]]:
                     }
                     for d, a in enumerate(order)
                 ],
-                "explanation": e.item.explanation.strip(),
+                "explanation": reflow(e.item.explanation),
                 "references": list(e.item.references),
             }
         )
