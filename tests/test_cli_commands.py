@@ -125,7 +125,7 @@ def test_every_option_is_documented_in_the_readme() -> None:
     ("args", "says"),
     [
         (["review"], "Nothing to review yet"),
-        (["plan", "--exam-date", "2026-02-01"], "day(s) to 2026-02-01"),
+        (["plan", "--exam-date", "2026-02-01"], "27 days to 2026-02-01"),
         (["plan"], "Not ready yet: not enough evidence: 0 scored responses, fewer than 30"),
         (["mastery"], "No answers yet"),
         (["exam-log"], "No real exam logged"),
@@ -161,3 +161,29 @@ def test_adaptive_practice_on_a_fresh_install(runtime: Runtime) -> None:
 def test_bad_learning_input(runtime: Runtime, args: list[str], message: str) -> None:
     result = runner.invoke(app, args, obj=runtime)
     assert result.exit_code == 2 and message in " ".join(result.output.split())
+    assert "Understand the exam objectives" not in result.output  # refused before the checklist
+
+
+def test_the_plan_counts_the_reviews_that_review_serves(runtime: Runtime) -> None:
+    from datetime import timedelta
+
+    from certprep.storage.tables import ReviewCardRow
+
+    live = [i for i in runtime.bank.items.values() if i.status.value == "live"][:3]
+    past = runtime.clock.now() - timedelta(days=2)
+    with runtime.sessions.begin() as session:  # three due cards, and cards of items now gone
+        for n, item_id in enumerate([i.id for i in live] + [f"gone-{k}" for k in range(60)]):
+            session.add(
+                ReviewCardRow(
+                    learner="local",
+                    item_id=item_id,
+                    card={},
+                    due=past,
+                    updated_at=past - timedelta(minutes=n),
+                )
+            )
+    plan = runner.invoke(app, ["plan", "--exam-date", "2026-02-01"], obj=runtime).output
+    today = re.search(r"Mon 2026-01-05: ([^;\n]*)", plan)
+    assert today is not None and today.group(1) == "3 reviews", plan
+    review = runner.invoke(app, ["review"], input="q\n", obj=runtime).output
+    assert "Review: 3 of 3 due items" in review

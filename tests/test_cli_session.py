@@ -71,7 +71,7 @@ def test_the_review_grid_fits_80_by_24(runtime: Runtime) -> None:
 def test_review_flagged_steps_through_flagged_questions(runtime: Runtime) -> None:
     text = "g 5\nm\ng 30\nm\ng 1\nrf\nn\nn\nq\n"
     output = invoke(runtime, ["exam", "--seed", str(SEED)], text)
-    after = output.split("Stepping through 2 flagged question(s)")[1]
+    after = output.split("Stepping through 2 flagged questions")[1]
     shown = re.findall(r"Question (\d+) of 75", after)
     assert shown[:2] == ["5", "30"]
     assert "That was the last of the flagged questions" in after

@@ -16,7 +16,7 @@ from certprep.domain.form import PracticeFilter
 from certprep.domain.irt import parameters
 from certprep.domain.mastery import Response, mastery_by_area, study_next
 from certprep.domain.review import SelfRating
-from certprep.domain.study_plan import daily_plan, mock_days, readiness
+from certprep.domain.study_plan import daily_plan, focus_rotation, mock_days, readiness
 from certprep.runtime import Runtime
 from certprep.services.learning import Outcome
 
@@ -171,7 +171,11 @@ def test_daily_plan_fits_the_days_left() -> None:
     mocks = mock_days(today, exam)
     assert len(mocks) >= 3 and max(mocks) == date(2026, 1, 23)
     plan = daily_plan(
-        today, exam, unseen_items=300, reviews_due_by_day={date(2026, 1, 4): 7}, focus_tasks=["4.2"]
+        today,
+        exam,
+        unseen_items=300,
+        reviews_due_by_day={date(2026, 1, 4): 7},
+        focus_gains=[("4.2", 1.0)],
     )
     assert len(plan) == 20 and plan[0].reviews == 7
     assert plan[-1].day == date(2026, 1, 24) and plan[-1].new_items == 0
@@ -179,6 +183,26 @@ def test_daily_plan_fits_the_days_left() -> None:
     assert all(d.new_items == 0 for d in plan if d.mock_exam)
     with pytest.raises(ValueError):
         daily_plan(today, today, 10, {}, [])
+
+
+def test_the_plan_reaches_every_task_by_weight_and_weakness_and_spreads_the_labs() -> None:
+    tasks = [f"{d}.{t}" for d in range(1, 7) for t in range(1, 4)] + ["1.4", "4.1"]
+    gains = [(t, 3.0 if t.startswith("3.") else 0.5) for t in tasks]  # domain 3 is weakest
+    plan = daily_plan(date(2026, 1, 5), date(2026, 2, 4), 200, {}, gains, labs_left=6)
+    focus = [t for d in plan for t in d.focus]
+    assert set(focus) == set(tasks)  # every task statement comes up, domains 3-5 included
+    assert focus.count("3.1") > 2 * focus.count("5.1")  # the weak, valuable ones more often
+    assert sum(d.labs for d in plan) == 6
+    lab_days = [d.day for d in plan if d.labs]
+    assert (lab_days[-1] - lab_days[0]).days >= 15  # spread out, not bunched at the start
+    assert not any(d.labs or d.focus for d in plan if d.mock_exam)
+
+
+def test_focus_rotation_spreads_turns_and_fits_the_slots() -> None:
+    order = focus_rotation([("a", 3.0), ("b", 1.0), ("c", 0.0)], 10)
+    assert len(order) == 10 and set(order) == {"a", "b", "c"}
+    assert all(order[i] != order[i + 1] or order[i] == "a" for i in range(9))
+    assert focus_rotation([("a", 3.0), ("b", 1.0), ("c", 0.5)], 2) == ["a", "b"]
 
 
 def test_checklist_fills_in_what_certprep_sees(runtime: Runtime) -> None:

@@ -35,7 +35,7 @@ def test_schema_error_duplicate_id_and_three_key_single_are_all_reported() -> No
         line.startswith(f"{path}:51: error: duplicate id bad-0002 (first at {path}:27)")
         for line in lines
     )
-    assert "3 error(s)" in result.output
+    assert "3 errors" in result.output
 
 
 def test_malformed_yaml_gives_the_line_not_a_traceback() -> None:
@@ -54,7 +54,7 @@ def test_a_missing_path_is_a_clear_error() -> None:
 def test_the_fixture_bank_is_clean() -> None:
     result = runner.invoke(app, ["bank", "lint", str(FIXTURE_BANK)])
     assert result.exit_code == 0, result.output
-    assert "0 error(s)" in result.output
+    assert "0 errors" in result.output
 
 
 def _copy_item(tmp_path: Path, **changes: object) -> Path:

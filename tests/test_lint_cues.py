@@ -135,4 +135,4 @@ def test_cues_are_warnings_with_file_and_line_and_counted(tmp_path: Path) -> Non
 def test_lint_lints_the_bank_certprep_bank_names(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CERTPREP_BANK", str(FIXTURE_BANK))
     result = CliRunner().invoke(app, ["bank", "lint"])
-    assert result.exit_code == 0 and " 133 item(s) from" in result.output, result.output
+    assert result.exit_code == 0 and " 133 items from" in result.output, result.output

@@ -30,3 +30,8 @@ def reflow(text: str) -> str:
         if lines:
             paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 lab', '2 labs', '0 labs'; ``many`` for irregular plurals."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"

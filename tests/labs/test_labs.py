@@ -69,7 +69,7 @@ def test_a_lab_from_start_to_finish(
         and (workspace / "pattern.json").read_text() == lab.solution
     )
     steps = {s.step.number: s for s in runtime.learning.checklist()}
-    assert steps[5].progress == "1 labs finished"
+    assert steps[5].progress == "1 lab finished"
 
 
 def test_an_unknown_lab_is_a_clear_error(runtime: Runtime) -> None:

@@ -15,6 +15,7 @@ from certprep.domain.blueprint import Blueprint
 from certprep.domain.form import BankIndex
 from certprep.domain.items import Item, ItemStatus
 from certprep.errors import CertprepError
+from certprep.text import plural
 
 DEFAULT_BANK = "dop-c02"
 
@@ -195,7 +196,7 @@ def load_bank(root: Path | None = None) -> Bank:
             locations[item.id] = raw.location
     if problems:
         raise BankError(
-            f"the bank at {root} has {len(problems)} problem(s); run 'certprep bank lint'",
+            f"the bank at {root} has {plural(len(problems), 'problem')}; run 'certprep bank lint'",
             [str(p) for p in problems],
         )
     return Bank(blueprint, items, locations, root)

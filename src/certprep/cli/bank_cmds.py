@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from certprep.cli.common import console, runtime, user_errors
+from certprep.text import plural
 
 bank_app = typer.Typer(help="Check and describe the item bank.", no_args_is_help=True)
 
@@ -52,8 +53,9 @@ def bank_lint(
         counts = ", ".join(f"{n} {c}" for c, n in result.cue_counts.items() if n)
         out.print(f"Cues (docs/authoring.md): {counts}.")
     out.print(
-        f"{len(result.errors)} error(s), {len(result.warnings) + len(result.cues)} warning(s) "
-        f"in {len(result.items)} item(s) from {len(result.files)} file(s)."
+        f"{plural(len(result.errors), 'error')}, "
+        f"{plural(len(result.warnings) + len(result.cues), 'warning')} "
+        f"in {plural(len(result.items), 'item')} from {plural(len(result.files), 'file')}."
     )
     if result.errors:
         raise typer.Exit(1)

@@ -13,6 +13,7 @@ from certprep.cli.bank_render import shorten
 from certprep.cli.common import console, runtime, user_errors
 from certprep.cli.session_cmds import describe_open, run_and_report
 from certprep.domain.study_plan import Readiness
+from certprep.text import plural
 
 commands = typer.Typer()
 
@@ -46,7 +47,7 @@ def review(
         upcoming = sorted(rt.learning.reviews_by_day().items())
         if upcoming:
             first, n = upcoming[0]
-            out.print(f"Nothing is due now. Next: {n} item(s) on {first:%Y-%m-%d}.")
+            out.print(f"Nothing is due now. Next: {plural(n, 'item')} on {first:%Y-%m-%d}.")
         else:
             out.print(
                 "Nothing to review yet: items you miss or flag in an exam or practice come back here "
@@ -55,7 +56,8 @@ def review(
         return
     state = rt.exams.start_selected(due[:count], purpose=Purpose.REVIEW)
     out.print(
-        f"Review: {len(state.attempt.form)} of {len(due)} due item(s). Attempt {state.attempt.id}."
+        f"Review: {len(state.attempt.form)} of {plural(len(due), 'due item')}. "
+        f"Attempt {state.attempt.id}."
     )
     run_and_report(rt, out, state, review=False)
 
@@ -158,6 +160,13 @@ def plan(
 
     rt = runtime(ctx)
     out = console()
+    day = None
+    if exam_date is not None:  # a bad date is refused before anything is printed
+        try:
+            day = date.fromisoformat(exam_date)
+        except ValueError:
+            raise CertprepError(f"--exam-date must be YYYY-MM-DD, not {exam_date!r}") from None
+        rt.learning.check_exam_day(day)
     if done is not None:
         rt.learning.check_step(done, True)
     if undo is not None:
@@ -171,25 +180,23 @@ def plan(
     )
     out.print(f"\n{verdict} {pass_text(ready)}")
     out.print("[dim]Rule: enough evidence, at least one full practice exam, and an 80% chance.[/]")
-    if exam_date is None:
+    if day is None:
         out.print("Add [bold]--exam-date YYYY-MM-DD[/] for a day-by-day plan.")
         return
-    try:
-        day = date.fromisoformat(exam_date)
-    except ValueError:
-        raise CertprepError(f"--exam-date must be YYYY-MM-DD, not {exam_date!r}") from None
-    days = rt.learning.plan(day)
-    out.print(f"\n[bold]{len(days)} day(s) to {day:%Y-%m-%d}[/]")
+    labs_left = len(rt.labs().labs()) - len(rt.labs().passed())
+    days = rt.learning.plan(day, labs_left=labs_left)
+    out.print(f"\n[bold]{plural(len(days), 'day')} to {day:%Y-%m-%d}[/]")
     for d in days:
         parts = []
         if d.mock_exam:
             parts.append("FULL PRACTICE EXAM")
         if d.reviews:
-            parts.append(f"{d.reviews} review(s)")
+            parts.append(plural(d.reviews, "review"))
         if d.new_items:
-            parts.append(
-                f"{d.new_items} new question(s)" + (f" in {', '.join(d.focus)}" if d.focus else "")
-            )
+            where = f" in task {' and '.join(d.focus)}" if d.focus else ""
+            parts.append(plural(d.new_items, "new question") + where)
+        if d.labs:
+            parts.append("a hands-on lab (certprep lab list)")
         parts += d.notes
         out.print(f" {d.day:%a %Y-%m-%d}: {'; '.join(parts) or 'rest'}")
 

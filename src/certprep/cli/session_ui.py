@@ -26,6 +26,7 @@ from certprep.cli.terminal_prompt import Reader
 from certprep.domain.attempt import AttemptState, Mode, Purpose, TimeUp
 from certprep.errors import CertprepError
 from certprep.services.exams import ExamService
+from certprep.text import plural
 
 _ANSWER_RE = re.compile(r"^[a-fA-F](?:[\s,]*[a-fA-F])*$")
 _GOTO_RE = re.compile(r"^(?:g\s*)?(\d+)$", re.IGNORECASE)
@@ -268,7 +269,7 @@ class SessionUI:
             return Turn(state, position)
         self.subset, self.subset_name = subset, _SUBSETS[which]
         self.console.print(
-            f"Stepping through {len(subset)} {self.subset_name} question(s): "
+            f"Stepping through {plural(len(subset), self.subset_name + ' question')}: "
             "n and p move among them."
         )
         return Turn(self.service.visit(state.attempt.id, subset[0]), subset[0])

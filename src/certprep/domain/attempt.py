@@ -15,6 +15,7 @@ from enum import StrEnum
 from certprep.domain.form import Form, FormItem
 from certprep.domain.items import Item
 from certprep.errors import CertprepError
+from certprep.text import plural
 
 
 class Mode(StrEnum):
@@ -240,7 +241,7 @@ def answer_step(
         )
     if len(chosen) > item.choose:
         raise AttemptError(
-            f"question {position + 1} asks for {item.choose} option(s); {len(chosen)} chosen"
+            f"question {position + 1} asks for {plural(item.choose, 'option')}; {len(chosen)} chosen"
         )
     if state.attempt.mode is Mode.PRACTICE and state.complete(position):
         raise AttemptError(

@@ -116,44 +116,90 @@ def mock_days(today: date, exam_day: date) -> list[date]:
     )
 
 
+def focus_rotation(gains: Sequence[tuple[str, float]], slots: int) -> list[str]:
+    """Task statements for ``slots`` study slots, from (task, score to gain) pairs: every task
+    at least once when there are enough slots, the rest in proportion to what there is to gain
+    (weight times room to improve), each task's turns spread apart (smooth weighted round
+    robin). With fewer slots than tasks, the most valuable tasks."""
+    ranked = sorted(gains, key=lambda g: (-g[1], g[0]))
+    if slots <= 0 or not ranked:
+        return []
+    if slots < len(ranked):
+        return [task for task, _ in ranked[:slots]]
+    counts = {task: 1 for task, _ in ranked}
+    extra = slots - len(ranked)
+    total_gain = sum(max(gain, 0.0) for _, gain in ranked) or float(len(ranked))
+    shares = {
+        task: extra * (max(gain, 0.0) or total_gain / len(ranked)) / total_gain
+        for task, gain in ranked
+    }
+    for task in counts:
+        counts[task] += math.floor(shares[task])
+    left = slots - sum(counts.values())
+    for task in sorted(counts, key=lambda t: -(shares[t] - math.floor(shares[t])))[:left]:
+        counts[task] += 1
+    current = dict.fromkeys(counts, 0)
+    order = []
+    for _ in range(slots):
+        for task in current:
+            current[task] += counts[task]
+        pick = max(current, key=lambda t: (current[t], -list(counts).index(t)))
+        current[pick] -= slots
+        order.append(pick)
+    return order
+
+
 def daily_plan(
     today: date,
     exam_day: date,
     unseen_items: int,
     reviews_due_by_day: dict[date, int],
-    focus_tasks: Sequence[str],
+    focus_gains: Sequence[tuple[str, float]],
     labs_left: int = 0,
+    due_now: int | None = None,
 ) -> list[DayPlan]:
-    """One entry per day from today to the day before the exam."""
+    """One entry per day from today to the day before the exam. ``focus_gains``: (task, score
+    to gain) for every task statement; each study day focuses on two, so that every task comes
+    up before the exam, the valuable ones more often. ``due_now``: today's reviews as
+    ``certprep review`` counts them (default: the day's count plus any backlog)."""
     days_left = (exam_day - today).days
     if days_left <= 0:
         raise ValueError("the exam date must be after today")
     mocks = set(mock_days(today, exam_day))
     eve = exam_day - timedelta(days=1)
-    study_days = max(1, days_left - len(mocks) - (1 if days_left > 1 and eve not in mocks else 0))
+    study = [
+        today + timedelta(days=n)
+        for n in range(days_left)
+        if today + timedelta(days=n) not in mocks and (today + timedelta(days=n) != eve or n == 0)
+    ]
+    study_days = max(1, len(study))
     per_day = (
         min(NEW_ITEMS_PER_DAY_MAX, math.ceil(unseen_items / study_days)) if unseen_items else 0
     )
-    lab_every = max(1, study_days // labs_left) if labs_left else 0
-    plan = []
+    rotation = focus_rotation(focus_gains, 2 * len(study))
+    lab_days = set(study[:: max(1, len(study) // labs_left)][:labs_left]) if labs_left else set()
     backlog = sum(n for d, n in reviews_due_by_day.items() if d < today)
+    plan = []
     for n in range(days_left):
         day = today + timedelta(days=n)
-        entry = DayPlan(day, reviews=reviews_due_by_day.get(day, 0) + (backlog if n == 0 else 0))
+        today_reviews = reviews_due_by_day.get(day, 0) + backlog
+        entry = DayPlan(
+            day,
+            reviews=(today_reviews if due_now is None else due_now)
+            if n == 0
+            else reviews_due_by_day.get(day, 0),
+        )
         if day in mocks:
             entry.mock_exam = True
             entry.notes.append("full practice exam (180 minutes), then review what you missed")
-        else:
+        elif day in study:
+            k = study.index(day)
             entry.new_items = per_day
-            entry.focus = (
-                tuple(focus_tasks[n % len(focus_tasks) : n % len(focus_tasks) + 2])
-                if focus_tasks
-                else ()
-            )
-            if lab_every and n % lab_every == 0:
-                entry.labs = 1
+            entry.focus = tuple(dict.fromkeys(rotation[2 * k : 2 * k + 2]))
+            entry.labs = int(day in lab_days)
         if day == eve and days_left > 1:
             entry.notes.append("light review only; rest")
             entry.new_items = 0
+            entry.focus = ()
         plan.append(entry)
     return plan

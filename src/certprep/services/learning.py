@@ -39,6 +39,7 @@ from certprep.services.readiness import learner_readiness
 from certprep.storage.attempts import AttemptRepository
 from certprep.storage.learning import LearningRepository
 from certprep.storage.tables import RealExamRow, ReviewLogRow
+from certprep.text import plural
 
 if TYPE_CHECKING:
     from certprep.bank.loader import Bank
@@ -258,9 +259,18 @@ class LearningService:
         ]
 
     def reviews_by_day(self) -> dict[date, int]:
+        """Reviews falling due per day, counted as ``due_items`` counts them: cards of items
+        that are still in the bank and not retired."""
         with self.sessions() as session:
             dates = LearningRepository(session).due_dates(self.learner)
-        return dict(Counter(d.date() for d in dates))
+        items = self.bank.items
+        return dict(
+            Counter(
+                due.date()
+                for item_id, due in dates
+                if item_id in items and items[item_id].status is not ItemStatus.RETIRED
+            )
+        )
 
     # -- mastery and what next ----------------------------------------------------------------
     def responses(self) -> list[Response]:
@@ -375,13 +385,16 @@ class LearningService:
         weak = [d for d in self.bank.blueprint.domains if masteries[f"domain:{d.id}"].mastery < 0.5]
         ready = self.readiness()
         seen = {
-            1: (len(practised) == domains, f"{len(practised)} of {domains} domains practised"),
+            1: (
+                len(practised) == domains,
+                f"{len(practised)} of {plural(domains, 'domain')} practised",
+            ),
             4: (
                 not weak and len(practised) == domains,
                 f"{domains - len(weak)} of {domains} domains at 50%+ mastery",
             ),
-            5: (labs_done >= 3, f"{labs_done} labs finished"),
-            9: (exams >= 3, f"{exams} full practice exams finished"),
+            5: (labs_done >= 3, f"{plural(labs_done, 'lab')} finished"),
+            9: (exams >= 3, f"{plural(exams, 'full practice exam')} finished"),
             10: (ready.ready, ready.reason),
         }
         out = []
@@ -403,17 +416,31 @@ class LearningService:
         with self.sessions.begin() as session:
             LearningRepository(session).check_step(self.learner, number, self.clock.now(), done)
 
-    def plan(self, exam_day: date) -> list[DayPlan]:
+    def check_exam_day(self, exam_day: date) -> None:
         today = self.clock.now().date()
         if exam_day <= today:
             raise CertprepError(f"the exam date {exam_day} must be after today ({today})")
-        focus = [s.task for s in self.study_next()[:6]]
+
+    def plan(self, exam_day: date, labs_left: int = 0) -> list[DayPlan]:
+        """A day-by-day plan: every task statement by weight and weakness, today's reviews as
+        ``review`` counts them, and ``labs_left`` labs spread over the study days."""
+        self.check_exam_day(exam_day)
+        today = self.clock.now().date()
+        gains = [(s.task, s.gain) for s in self.study_next()]
         with self.sessions() as session:
             seen = AttemptRepository(session).seen_items(self.learner)
         unseen = sum(
             1 for i in self.bank.items.values() if i.status is ItemStatus.LIVE and i.id not in seen
         )
-        return daily_plan(today, exam_day, unseen, self.reviews_by_day(), focus)
+        return daily_plan(
+            today,
+            exam_day,
+            unseen,
+            self.reviews_by_day(),
+            gains,
+            labs_left=labs_left,
+            due_now=len(self.due_items()),
+        )
 
     # -- the real exam --------------------------------------------------------------------------
     def add_real_exam(self, taken_on: date, passed: bool, score: int | None = None) -> RealExam:

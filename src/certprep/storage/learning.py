@@ -58,12 +58,12 @@ class LearningRepository:
             ).all()
         )
 
-    def due_dates(self, learner: str) -> list[datetime]:
-        return list(
-            self.session.scalars(
-                select(ReviewCardRow.due).where(ReviewCardRow.learner == learner)
-            ).all()
-        )
+    def due_dates(self, learner: str) -> list[tuple[str, datetime]]:
+        """(item id, due) of every review card of the learner."""
+        rows = self.session.execute(
+            select(ReviewCardRow.item_id, ReviewCardRow.due).where(ReviewCardRow.learner == learner)
+        ).all()
+        return [(item_id, due) for item_id, due in rows]
 
     def card_count(self, learner: str) -> int:
         return int(

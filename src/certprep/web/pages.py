@@ -21,6 +21,7 @@ from certprep.services.accounts import (
 from certprep.services.exams import ExamInProgress, PracticeSource
 from certprep.services.practice_report import practice_summary
 from certprep.services.progress import progress
+from certprep.text import plural
 from certprep.web import charts, presenters
 from certprep.web.app import HERE
 from certprep.web.deps import BadInput, Ctx, context
@@ -35,6 +36,7 @@ from certprep.web.security import (
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["plural"] = plural
 Context = Annotated[Ctx, Depends(context)]
 
 
@@ -197,7 +199,7 @@ def plan_page(request: Request, ctx: Context, exam_date: str | None = None) -> H
             day = date.fromisoformat(exam_date)
         except ValueError:
             raise BadInput("the exam date must be YYYY-MM-DD") from None
-        days = ctx.learning.plan(day)
+        days = ctx.learning.plan(day, labs_left=len(ctx.labs.labs()) - len(ctx.labs.passed()))
     return render(
         request,
         "plan.html",
