@@ -151,6 +151,7 @@ def test_adaptive_practice_on_a_fresh_install(runtime: Runtime) -> None:
     [
         (["plan", "--exam-date", "tomorrow"], "must be YYYY-MM-DD"),
         (["plan", "--exam-date", "2025-01-01"], "must be after today"),
+        (["plan", "--exam-date", "2099-01-01"], "more than a year away"),
         (["plan", "--done", "12"], "no step 12"),
         (
             ["exam-log", "--add", "2026-01-01", "--failed", "--score", "2000"],

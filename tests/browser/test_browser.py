@@ -24,7 +24,7 @@ def answer_current(page: Any, flag: bool = False) -> None:
     choose = int(page.get_attribute("#attempt", "data-choose"))
     for letter in "abc"[:choose]:
         page.keyboard.press(letter)
-    expect(page.locator("#save-status")).to_have_text("Saved")
+    expect(page.locator("#save-status")).to_have_text(f"Saved: {', '.join('ABC'[:choose])}.")
     if flag:
         page.keyboard.press("m")
         expect(page.locator("#save-status")).to_have_text("Flagged")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 READY_PROBABILITY = 0.8
+#: how far ahead a day-by-day plan reaches (AWS lets you book about this far ahead)
+PLAN_DAYS_MAX = 366
 NEW_ITEMS_PER_DAY_MAX = 25
 
 
@@ -176,6 +178,7 @@ def daily_plan(
     per_day = (
         min(NEW_ITEMS_PER_DAY_MAX, math.ceil(unseen_items / study_days)) if unseen_items else 0
     )
+    study_index = {day: k for k, day in enumerate(study)}
     rotation = focus_rotation(focus_gains, 2 * len(study))
     lab_days = set(study[:: max(1, len(study) // labs_left)][:labs_left]) if labs_left else set()
     backlog = sum(n for d, n in reviews_due_by_day.items() if d < today)
@@ -192,8 +195,8 @@ def daily_plan(
         if day in mocks:
             entry.mock_exam = True
             entry.notes.append("full practice exam (180 minutes), then review what you missed")
-        elif day in study:
-            k = study.index(day)
+        elif day in study_index:
+            k = study_index[day]
             entry.new_items = per_day
             entry.focus = tuple(dict.fromkeys(rotation[2 * k : 2 * k + 2]))
             entry.labs = int(day in lab_days)

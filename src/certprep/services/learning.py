@@ -26,6 +26,7 @@ from certprep.domain.review import SelfRating
 from certprep.domain.scoring import is_correct
 from certprep.domain.study_plan import (
     GUIDE_STEPS,
+    PLAN_DAYS_MAX,
     DayPlan,
     Readiness,
     StepStatus,
@@ -420,6 +421,11 @@ class LearningService:
         today = self.clock.now().date()
         if exam_day <= today:
             raise CertprepError(f"the exam date {exam_day} must be after today ({today})")
+        if (exam_day - today).days > PLAN_DAYS_MAX:
+            raise CertprepError(
+                f"the exam date {exam_day} is more than a year away: plan with a date within "
+                f"{PLAN_DAYS_MAX} days"
+            )
 
     def plan(self, exam_day: date, labs_left: int = 0) -> list[DayPlan]:
         """A day-by-day plan: every task statement by weight and weakness, today's reviews as

@@ -11,6 +11,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const status = document.getElementById("save-status");
   const reportUrl = `/attempts/${attempt}/report`;
+  const WORDS = { 2: "two", 3: "three" };
 
   function say(text, isError) {
     if (!status) return;
@@ -93,7 +94,40 @@
     const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
     timer.textContent = `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
     if (left <= 300) timer.classList.add("low");
+    warnAt(left);
     if (left === 0) sync();
+  }
+
+  // -- time warnings at 30, 10 and 5 minutes: shown and read out once per exam, even with the
+  // timer hidden (sessionStorage remembers which were given across pages)
+  const warning = document.getElementById("time-warning");
+  const warnedKey = `certprep.warned.${attempt}`;
+  function warnAt(left) {
+    if (!warning) return;
+    const given = new Set(JSON.parse(sessionStorage.getItem(warnedKey) || "[]"));
+    const due = [30, 10, 5].filter((m) => left <= m * 60 && !given.has(m));
+    if (!due.length) return;
+    due.forEach((m) => given.add(m));
+    sessionStorage.setItem(warnedKey, JSON.stringify([...given]));
+    warning.textContent = `${Math.min(...due)} minutes left. Unanswered questions score as wrong.`;
+  }
+
+  // -- the timer can be hidden and shown again (remembered on this browser)
+  const toggle = document.getElementById("toggle-timer");
+  const timerBox = document.getElementById("timer-box");
+  function showTimer(hidden) {
+    if (!toggle || !timerBox) return;
+    timerBox.hidden = hidden;
+    toggle.textContent = hidden ? "Show timer" : "Hide timer";
+    toggle.setAttribute("aria-pressed", hidden ? "true" : "false");
+  }
+  if (toggle) {
+    showTimer(localStorage.getItem("certprep.timerHidden") === "1");
+    toggle.addEventListener("click", () => {
+      const hidden = !timerBox.hidden;
+      localStorage.setItem("certprep.timerHidden", hidden ? "1" : "0");
+      showTimer(hidden);
+    });
   }
   async function sync() {
     try {
@@ -132,8 +166,10 @@
       const state = data.state || data;
       markNavigator(state);
       if (unsaved > 0) return; // a later change is still on its way
-      if (state.answered && !state.complete) say(`Saved, but incomplete: choose ${choose}.`);
-      else say("Saved");
+      if (!letters.length) say("Answer cleared. Saved.");
+      else if (state.answered && !state.complete)
+        say(`Saved ${letters.join(", ")}, but incomplete: choose ${WORDS[choose] || choose}.`);
+      else say(`Saved: ${letters.join(", ")}.`);
     };
     return letters.length
       ? write("PUT", `/questions/${number}/answer`, { choice: letters }, done)
@@ -224,7 +260,7 @@
     input.addEventListener("change", () => {
       if (input.type === "checkbox" && input.checked && chosen().length > choose) {
         input.checked = false;
-        say(`Choose ${choose === 2 ? "two" : "three"}: clear one first.`, true);
+        say(`Choose ${WORDS[choose]}: clear one first.`, true);
         return;
       }
       if (!practice) saveAnswer();
@@ -236,13 +272,13 @@
     check.addEventListener("click", async () => {
       const letters = chosen();
       if (letters.length === 0) {
-        say(choose === 1 ? "Choose an option first." : `Choose ${choose === 2 ? "two" : "three"} options first.`, true);
+        say(choose === 1 ? "Choose an option first." : `Choose ${WORDS[choose]} options first.`, true);
         return;
       }
       write("PUT", `/questions/${number}/answer`, { choice: letters }, (data) => {
         markNavigator(data.state);
         if (data.feedback) { say(""); showFeedback(data.feedback); }
-        else say(`Saved, but incomplete: choose ${choose === 2 ? "two" : "three"} to see the answer.`, true);
+        else say(`Saved, but incomplete: choose ${WORDS[choose]} to see the answer.`, true);
       });
     });
   }
